@@ -1,0 +1,195 @@
+#include "config/schema.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "config/database_url.hpp"
+#include "config/lists.hpp"
+
+namespace autoglm::config {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+
+constexpr std::uint64_t kKiB = 1024;
+constexpr std::uint64_t kMiB = 1024 * kKiB;
+constexpr std::uint64_t kGiB = 1024 * kMiB;
+constexpr milliseconds kDay = hours(24);
+
+constexpr std::array<std::string_view, 7> kLevels{"trace",   "debug", "info", "warn",
+                                                  "warning", "error", "off"};
+constexpr std::array<std::string_view, 2> kFormats{"text", "json"};
+constexpr std::array<std::string_view, 10> kPolicies{
+    "round_robin", "random",           "least_request", "p2c",       "seed_load",
+    "resource",    "latency_weighted", "prefix_aware",  "slo_aware", "dynamic"};
+
+void apply_context_path(const Field& field, Config& config) {
+  std::string text;
+  if (!field.read_string(text)) return;
+  core::Result<std::string> normalized = normalize_context_path(text);
+  if (!normalized) return field.error(normalized.status().message());
+  config.server.context_path = *normalized;
+}
+
+void apply_database_url(const Field& field, Config& config) {
+  std::string url;
+  if (!field.read_nonempty_string(url)) return;
+  core::Result<DatabaseTarget> target = parse_database_url(url);
+  if (!target) return field.error(target.status().message());
+  config.database.url = url;
+  config.database.kind = target->kind;
+  config.database.sqlite_path = target->sqlite_path;
+  config.database.postgres_conninfo = target->postgres_conninfo;
+}
+
+void apply_log_level(const Field& field, Config& config) {
+  if (!field.read_choice(config.logging.level, kLevels)) return;
+  if (config.logging.level == "warning") config.logging.level = "warn";
+}
+
+std::vector<KeySpec> build_schema() {
+  return {
+      {"server.host", true,
+       [](const Field& f, Config& c) { f.read_nonempty_string(c.server.host); }},
+      {"server.port", true, [](const Field& f, Config& c) { f.read_int(c.server.port, 0, 65535); }},
+      {"server.context-path", true, apply_context_path},
+      {"server.threads", true,
+       [](const Field& f, Config& c) { f.read_int(c.server.threads, 0, 1024); }},
+      {"server.max-header-bytes", true,
+       [](const Field& f, Config& c) { f.read_size(c.server.max_header_bytes, kKiB, kMiB); }},
+      {"server.max-body-bytes", true,
+       [](const Field& f, Config& c) { f.read_size(c.server.max_body_bytes, kKiB, kGiB); }},
+      {"server.header-timeout", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.server.header_timeout, milliseconds(1), kDay);
+       }},
+      {"server.idle-timeout", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.server.idle_timeout, milliseconds(1), kDay);
+       }},
+      {"server.drain-timeout", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.server.drain_timeout, milliseconds(0), kDay);
+       }},
+      {"database.url", true, apply_database_url},
+      {"database.username", true,
+       [](const Field& f, Config& c) { f.read_string(c.database.username); }},
+      {"database.password", true,
+       [](const Field& f, Config& c) { f.read_string(c.database.password); }},
+      {"logging.level", true, apply_log_level},
+      {"logging.format", true,
+       [](const Field& f, Config& c) { f.read_choice(c.logging.format, kFormats); }},
+      {"upstream.connect-timeout", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.upstream.connect_timeout, milliseconds(1), kDay);
+       }},
+      {"upstream.response-timeout", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.upstream.response_timeout, milliseconds(1), kDay);
+       }},
+      {"upstream.max-idle-per-node", true,
+       [](const Field& f, Config& c) { f.read_int(c.upstream.max_idle_per_node, 0, 4096); }},
+      {"upstream.failure-backoff", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.upstream.failure_backoff, milliseconds(0), kDay);
+       }},
+      {"scheduler.policy", true,
+       [](const Field& f, Config& c) { f.read_choice(c.scheduler.policy, kPolicies); }},
+      {"nodes", false, [](const Field& f, Config& c) { read_nodes(f, c.nodes); }},
+      {"cluster.simulated.enabled", true,
+       [](const Field& f, Config& c) { f.read_bool(c.simulated.enabled); }},
+      {"cluster.simulated.model", true,
+       [](const Field& f, Config& c) { f.read_nonempty_string(c.simulated.model); }},
+      {"cluster.simulated.seed", true,
+       [](const Field& f, Config& c) { f.read_uint64(c.simulated.seed); }},
+      {"cluster.simulated.speedup", true,
+       [](const Field& f, Config& c) { f.read_positive_number(c.simulated.speedup, 1e6); }},
+      {"cluster.simulated.nodes", false,
+       [](const Field& f, Config& c) { read_groups(f, c.simulated.groups); }},
+  };
+}
+
+bool is_path_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+         c == '~' || c == '/';
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& key_schema() {
+  static const std::vector<KeySpec> schema = build_schema();
+  return schema;
+}
+
+const KeySpec* find_key(std::string_view path) {
+  for (const KeySpec& spec : key_schema()) {
+    if (spec.path == path) return &spec;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> child_names(std::string_view section) {
+  std::vector<std::string> names;
+  for (const KeySpec& spec : key_schema()) {
+    std::string_view rest = spec.path;
+    if (!section.empty()) {
+      if (rest.substr(0, section.size()) != section || rest.size() <= section.size() ||
+          rest[section.size()] != '.') {
+        continue;
+      }
+      rest.remove_prefix(section.size() + 1);
+    }
+    std::string name(rest.substr(0, rest.find('.')));
+    if (names.empty() || names.back() != name) names.push_back(std::move(name));
+  }
+  return names;
+}
+
+std::vector<std::string> all_paths() {
+  std::vector<std::string> paths;
+  for (const KeySpec& spec : key_schema()) {
+    std::string_view path = spec.path;
+    for (std::size_t dot = path.find('.'); dot != std::string_view::npos;
+         dot = path.find('.', dot + 1)) {
+      std::string section(path.substr(0, dot));
+      if (std::find(paths.begin(), paths.end(), section) == paths.end()) paths.push_back(section);
+    }
+    paths.emplace_back(path);
+  }
+  return paths;
+}
+
+std::string env_variable_for(std::string_view path) {
+  std::string name = "AUTOGLM_";
+  for (char c : path) {
+    name += (c == '.' || c == '-') ? '_'
+                                   : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+core::Result<std::string> normalize_context_path(std::string_view text) {
+  if (text.empty()) return std::string();
+  if (text.front() != '/') {
+    return core::invalid_argument("must start with '/', got '" + std::string(text) + "'");
+  }
+  for (char c : text) {
+    if (!is_path_char(c)) {
+      return core::invalid_argument("may hold only letters, digits and - . _ ~ /, got '" +
+                                    std::string(text) + "'");
+    }
+  }
+  std::string path(text);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  if (path.find("//") != std::string::npos) {
+    return core::invalid_argument("must not contain an empty segment '//', got '" +
+                                  std::string(text) + "'");
+  }
+  return path;
+}
+
+std::vector<std::string_view> scheduler_policies() { return {kPolicies.begin(), kPolicies.end()}; }
+
+}  // namespace autoglm::config

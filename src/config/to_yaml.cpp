@@ -1,0 +1,137 @@
+// to_yaml: the effective configuration as YAML that load_from_string reads back.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "config/database_url.hpp"
+#include "config/loader.hpp"
+#include "config/scalars.hpp"
+#include "config/substitution.hpp"
+
+namespace autoglm::config {
+namespace {
+
+constexpr const char* kMask = "******";
+
+// Strings are always double-quoted (so "8080" or "null" stay strings) and "${" is
+// escaped so reading the output back does not substitute.
+void emit_string(YAML::Emitter& out, const std::string& text) {
+  out << YAML::DoubleQuoted << escape_substitution(text);
+}
+
+void emit_server(YAML::Emitter& out, const ServerConfig& server) {
+  out << YAML::Key << "server" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "host" << YAML::Value;
+  emit_string(out, server.host);
+  out << YAML::Key << "port" << YAML::Value << server.port;
+  out << YAML::Key << "context-path" << YAML::Value;
+  emit_string(out, server.context_path);
+  out << YAML::Key << "threads" << YAML::Value << server.threads;
+  out << YAML::Key << "max-header-bytes" << YAML::Value << format_size(server.max_header_bytes);
+  out << YAML::Key << "max-body-bytes" << YAML::Value << format_size(server.max_body_bytes);
+  out << YAML::Key << "header-timeout" << YAML::Value << format_duration(server.header_timeout);
+  out << YAML::Key << "idle-timeout" << YAML::Value << format_duration(server.idle_timeout);
+  out << YAML::Key << "drain-timeout" << YAML::Value << format_duration(server.drain_timeout);
+  out << YAML::EndMap;
+}
+
+void emit_database(YAML::Emitter& out, const DatabaseConfig& database) {
+  out << YAML::Key << "database" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "url" << YAML::Value;
+  emit_string(out, mask_database_url(database.url));
+  out << YAML::Key << "username" << YAML::Value;
+  emit_string(out, database.username);
+  out << YAML::Key << "password" << YAML::Value;
+  emit_string(out, database.password.empty() ? "" : kMask);
+  out << YAML::EndMap;
+}
+
+void emit_logging_upstream_scheduler(YAML::Emitter& out, const Config& config) {
+  out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "level" << YAML::Value << config.logging.level;
+  out << YAML::Key << "format" << YAML::Value << config.logging.format;
+  out << YAML::EndMap;
+
+  const UpstreamConfig& upstream = config.upstream;
+  out << YAML::Key << "upstream" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "connect-timeout" << YAML::Value << format_duration(upstream.connect_timeout);
+  out << YAML::Key << "response-timeout" << YAML::Value
+      << format_duration(upstream.response_timeout);
+  out << YAML::Key << "max-idle-per-node" << YAML::Value << upstream.max_idle_per_node;
+  out << YAML::Key << "failure-backoff" << YAML::Value << format_duration(upstream.failure_backoff);
+  out << YAML::EndMap;
+
+  out << YAML::Key << "scheduler" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "policy" << YAML::Value << config.scheduler.policy;
+  out << YAML::EndMap;
+}
+
+void emit_nodes(YAML::Emitter& out, const std::vector<core::NodeSpec>& nodes) {
+  out << YAML::Key << "nodes" << YAML::Value;
+  if (nodes.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    return;
+  }
+  out << YAML::BeginSeq;
+  for (const core::NodeSpec& node : nodes) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "id" << YAML::Value;
+    emit_string(out, node.id);
+    out << YAML::Key << "url" << YAML::Value;
+    emit_string(out, node.url);
+    out << YAML::Key << "models" << YAML::Value << YAML::BeginSeq;
+    for (const std::string& model : node.models) emit_string(out, model);
+    out << YAML::EndSeq;
+    if (!node.labels.empty()) {
+      out << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
+      for (const auto& [key, value] : node.labels) {
+        out << YAML::Key << key << YAML::Value;
+        emit_string(out, value);
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
+void emit_cluster(YAML::Emitter& out, const SimulatedCluster& simulated) {
+  out << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "simulated" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << (simulated.enabled ? "true" : "false");
+  out << YAML::Key << "model" << YAML::Value;
+  emit_string(out, simulated.model);
+  out << YAML::Key << "seed" << YAML::Value << simulated.seed;
+  out << YAML::Key << "speedup" << YAML::Value << fmt::format("{}", simulated.speedup);
+  out << YAML::Key << "nodes" << YAML::Value;
+  if (simulated.groups.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  } else {
+    out << YAML::BeginSeq;
+    for (const SimulatedGroup& group : simulated.groups) {
+      out << YAML::BeginMap << YAML::Key << "profile" << YAML::Value;
+      emit_string(out, group.profile);
+      out << YAML::Key << "count" << YAML::Value << group.count << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string to_yaml(const Config& config) {
+  YAML::Emitter out;
+  std::string note = "Effective Open-AutoGLM configuration; secrets are masked.";
+  if (!config.source_file.empty()) note += " Loaded from " + config.source_file + ".";
+  out << YAML::Comment(note) << YAML::Newline;
+  out << YAML::BeginMap;
+  emit_server(out, config.server);
+  emit_database(out, config.database);
+  emit_logging_upstream_scheduler(out, config);
+  emit_nodes(out, config.nodes);
+  emit_cluster(out, config.simulated);
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace autoglm::config
