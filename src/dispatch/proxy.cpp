@@ -1,0 +1,145 @@
+#include "dispatch/proxy.hpp"
+
+#include <array>
+#include <optional>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace autoglm::dispatch {
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+namespace bhttp = boost::beast::http;
+
+constexpr std::string_view kBrokenStreamEvent =
+    "data: {\"error\":{\"message\":\"the node serving this stream failed before it ended\","
+    "\"type\":\"service_unavailable_error\",\"param\":null,\"code\":\"upstream_failure\"}}\n\n"
+    "data: [DONE]\n\n";
+
+bhttp::request<bhttp::string_body> make_upstream_request(const http::Exchange& exchange,
+                                                         const NodeState& node,
+                                                         std::string_view target) {
+  const auto& in = exchange.request();
+  bhttp::request<bhttp::string_body> out{bhttp::verb::post, node.base_path + std::string(target),
+                                         11};
+  out.set(bhttp::field::host, node.host + ":" + node.port);
+  out.set(bhttp::field::content_type, "application/json");
+  auto accept = in[bhttp::field::accept];
+  out.set(bhttp::field::accept, accept.empty() ? beast::string_view("*/*") : accept);
+  if (auto auth = in[bhttp::field::authorization]; !auth.empty()) {
+    out.set(bhttp::field::authorization, auth);
+  }
+  out.set("x-request-id", exchange.request_id());
+  out.keep_alive(true);
+  out.body() = in.body();
+  out.prepare_payload();
+  return out;
+}
+
+bool is_event_stream(const bhttp::response_header<>& head) {
+  return head[bhttp::field::content_type].starts_with("text/event-stream");
+}
+
+}  // namespace
+
+Proxy::Proxy(NodeSet& nodes, UpstreamPool& pool, ProxyOptions options)
+    : nodes_(nodes), pool_(pool), options_(options) {}
+
+asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_t index,
+                                            std::string_view upstream_target) {
+  NodeState& node = nodes_.at(index);
+  auto request = make_upstream_request(exchange, node, upstream_target);
+  beast::flat_buffer buffer;
+  std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_slot;
+  Upstream upstream;
+
+  // A pooled connection the node closed meanwhile fails before any byte of an answer:
+  // then one fresh connection is tried before the node is called unreachable.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    upstream = co_await pool_.acquire(index, attempt == 0);
+    if (!upstream.stream) break;
+    upstream.stream->expires_after(options_.response_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(*upstream.stream, request, kNoThrow);
+    if (!wec) {
+      parser_slot.emplace();
+      parser_slot->body_limit(boost::none);
+      auto [rec, rn] =
+          co_await bhttp::async_read_header(*upstream.stream, buffer, *parser_slot, kNoThrow);
+      if (!rec) break;
+      spdlog::debug("request {}: node {} read failed: {}", exchange.request_id(), node.spec.id,
+                    rec.message());
+    }
+    upstream.stream.reset();
+    buffer.clear();
+    if (!upstream.reused) break;
+  }
+  if (!upstream.stream) {
+    nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
+    pool_.drop(index);
+    co_return ProxyResult{ProxyOutcome::kNodeUnreachable, 0};
+  }
+  nodes_.mark_ok(index);
+  auto& parser = *parser_slot;
+
+  const auto& head = parser.get();
+  const unsigned status = head.result_int();
+  std::array<char, 16 * 1024> chunk;
+  auto read_some = [&]() -> asio::awaitable<std::pair<beast::error_code, std::size_t>> {
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    auto [ec, n] = co_await bhttp::async_read(*upstream.stream, buffer, parser, kNoThrow);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    co_return std::pair{ec, chunk.size() - parser.get().body().size};
+  };
+
+  if (!is_event_stream(head)) {
+    http::Response response{static_cast<bhttp::status>(status), 11};
+    response.set(bhttp::field::content_type, head[bhttp::field::content_type]);
+    response.set("x-autoglm-node", node.spec.id);
+    while (!parser.is_done()) {
+      auto [ec, n] = co_await read_some();
+      if (ec) {
+        nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
+        co_return ProxyResult{ProxyOutcome::kNodeUnreachable, 0};
+      }
+      response.body().append(chunk.data(), n);
+    }
+    if (parser.keep_alive()) pool_.release(index, std::move(upstream));
+    co_await exchange.respond(std::move(response));
+    co_return ProxyResult{ProxyOutcome::kRelayed, status};
+  }
+
+  bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(status), 11};
+  out.set(bhttp::field::content_type, "text/event-stream");
+  out.set(bhttp::field::cache_control, "no-cache");
+  out.set("x-autoglm-node", node.spec.id);
+  if (!co_await exchange.begin_stream(std::move(out))) {
+    co_return ProxyResult{ProxyOutcome::kClientGone, status};
+  }
+  while (!parser.is_done()) {
+    auto [ec, n] = co_await read_some();
+    if (ec) {
+      spdlog::warn("request {}: stream from node {} broke: {}", exchange.request_id(),
+                   node.spec.id, ec.message());
+      nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
+      co_await exchange.write_chunk(kBrokenStreamEvent);
+      co_await exchange.end_stream();
+      co_return ProxyResult{ProxyOutcome::kBrokenStream, status};
+    }
+    if (!co_await exchange.write_chunk(std::string_view(chunk.data(), n))) {
+      co_return ProxyResult{ProxyOutcome::kClientGone, status};
+    }
+  }
+  if (parser.keep_alive()) pool_.release(index, std::move(upstream));
+  co_await exchange.end_stream();
+  co_return ProxyResult{ProxyOutcome::kRelayed, status};
+}
+
+}  // namespace autoglm::dispatch

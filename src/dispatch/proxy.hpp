@@ -1,0 +1,50 @@
+// Forwards one client request to one node and relays the answer, streaming SSE through
+// chunk by chunk. Decides nothing about *where*: the caller picks the node.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "dispatch/node_set.hpp"
+#include "dispatch/upstream_pool.hpp"
+#include "http/server.hpp"
+
+namespace autoglm::dispatch {
+
+enum class ProxyOutcome {
+  kRelayed,          // the node's answer (any status) reached the client
+  kNodeUnreachable,  // nothing was sent to the client: safe to try another node
+  kBrokenStream,     // the node failed after the answer began; the client got an error event
+  kClientGone,       // the client disconnected; the upstream request was abandoned
+};
+
+struct ProxyOptions {
+  std::chrono::milliseconds response_timeout{300'000};
+  std::chrono::milliseconds failure_backoff{2'000};
+};
+
+struct ProxyResult {
+  ProxyOutcome outcome = ProxyOutcome::kNodeUnreachable;
+  unsigned status = 0;  // the node's HTTP status when relayed
+};
+
+class Proxy {
+ public:
+  Proxy(NodeSet& nodes, UpstreamPool& pool, ProxyOptions options);
+
+  // Sends `exchange`'s request body to node `index` as POST `upstream_target`, relaying the
+  // answer with an x-autoglm-node header. A broken stream ends with an SSE error event and
+  // `data: [DONE]`, never a hang.
+  asio::awaitable<ProxyResult> forward(http::Exchange& exchange, std::size_t index,
+                                       std::string_view upstream_target);
+
+ private:
+  NodeSet& nodes_;
+  UpstreamPool& pool_;
+  ProxyOptions options_;
+};
+
+}  // namespace autoglm::dispatch

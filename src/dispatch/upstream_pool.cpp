@@ -1,0 +1,59 @@
+#include "dispatch/upstream_pool.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace autoglm::dispatch {
+
+namespace {
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+}
+
+UpstreamPool::UpstreamPool(asio::io_context& io, NodeSet& nodes,
+                           std::chrono::milliseconds connect_timeout,
+                           std::size_t max_idle_per_node)
+    : io_(io), nodes_(nodes), connect_timeout_(connect_timeout), max_idle_(max_idle_per_node) {
+  pools_.reserve(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) pools_.push_back(std::make_unique<NodePool>());
+}
+
+asio::awaitable<Upstream> UpstreamPool::acquire(std::size_t index, bool allow_reuse) {
+  if (allow_reuse) {
+    NodePool& pool = *pools_[index];
+    std::unique_lock lock(pool.mu);
+    while (!pool.idle.empty()) {
+      auto stream = std::move(pool.idle.back());
+      pool.idle.pop_back();
+      if (stream->socket().is_open()) co_return Upstream{std::move(stream), true};
+    }
+  }
+  NodeState& node = nodes_.at(index);
+  asio::ip::tcp::resolver resolver(io_);
+  auto [rec, endpoints] = co_await resolver.async_resolve(node.host, node.port, kNoThrow);
+  if (rec) co_return Upstream{};
+  auto stream = std::make_unique<beast::tcp_stream>(io_);
+  stream->expires_after(connect_timeout_);
+  auto [cec, ep] = co_await stream->async_connect(endpoints, kNoThrow);
+  if (cec) co_return Upstream{};
+  stream->expires_never();
+  beast::error_code ignored;
+  stream->socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  co_return Upstream{std::move(stream), false};
+}
+
+void UpstreamPool::release(std::size_t index, Upstream upstream) {
+  if (!upstream.stream || !upstream.stream->socket().is_open()) return;
+  upstream.stream->expires_never();
+  NodePool& pool = *pools_[index];
+  std::lock_guard lock(pool.mu);
+  if (pool.idle.size() < max_idle_) pool.idle.push_back(std::move(upstream.stream));
+}
+
+void UpstreamPool::drop(std::size_t index) {
+  NodePool& pool = *pools_[index];
+  std::lock_guard lock(pool.mu);
+  pool.idle.clear();
+}
+
+}  // namespace autoglm::dispatch

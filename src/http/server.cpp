@@ -1,0 +1,299 @@
+#include "http/server.hpp"
+
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace autoglm::http {
+
+namespace {
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+using tcp = asio::ip::tcp;
+}  // namespace
+
+std::string make_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t v = rng();
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) id[static_cast<std::size_t>(i)] = kHex[v & 0xf];
+  return id;
+}
+
+// ---- Exchange -------------------------------------------------------------------------
+
+Exchange::Exchange(beast::tcp_stream& stream, Request& request, std::string request_id,
+                   const std::atomic<bool>* draining, std::chrono::milliseconds write_timeout)
+    : stream_(stream),
+      request_(request),
+      request_id_(std::move(request_id)),
+      keep_alive_(request.keep_alive()),
+      draining_(draining),
+      write_timeout_(write_timeout) {}
+
+std::string_view Exchange::target_path() const {
+  std::string_view target = request_.target();
+  return target.substr(0, target.find('?'));
+}
+
+asio::awaitable<void> Exchange::respond(Response response) {
+  responded_ = true;
+  if (draining_ && draining_->load()) keep_alive_ = false;
+  response.version(request_.version());
+  response.keep_alive(keep_alive_);
+  response.set(bhttp::field::server, "autoglm");
+  response.set("x-request-id", request_id_);
+  response.prepare_payload();
+  stream_.expires_after(write_timeout_);
+  auto [ec, n] = co_await bhttp::async_write(stream_, response, kNoThrow);
+  if (ec) client_gone_ = true;
+}
+
+asio::awaitable<void> Exchange::respond(unsigned status, std::string body,
+                                        std::string_view content_type) {
+  Response response{static_cast<bhttp::status>(status), request_.version()};
+  response.set(bhttp::field::content_type, content_type);
+  response.body() = std::move(body);
+  co_await respond(std::move(response));
+}
+
+asio::awaitable<bool> Exchange::begin_stream(bhttp::response<bhttp::empty_body> head) {
+  responded_ = true;
+  streaming_ = true;
+  if (draining_ && draining_->load()) keep_alive_ = false;
+  head.version(request_.version());
+  head.keep_alive(keep_alive_);
+  head.set(bhttp::field::server, "autoglm");
+  head.set("x-request-id", request_id_);
+  head.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> serializer{head};
+  stream_.expires_after(write_timeout_);
+  auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kNoThrow);
+  if (ec) client_gone_ = true;
+  co_return !client_gone_;
+}
+
+asio::awaitable<bool> Exchange::write_chunk(std::string_view data) {
+  if (client_gone_ || data.empty()) co_return !client_gone_;
+  stream_.expires_after(write_timeout_);
+  auto [ec, n] = co_await asio::async_write(
+      stream_, bhttp::make_chunk(asio::const_buffer(data.data(), data.size())), kNoThrow);
+  if (ec) client_gone_ = true;
+  co_return !client_gone_;
+}
+
+asio::awaitable<void> Exchange::end_stream() {
+  if (client_gone_) co_return;
+  stream_.expires_after(write_timeout_);
+  auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kNoThrow);
+  if (ec) client_gone_ = true;
+}
+
+// ---- Server ---------------------------------------------------------------------------
+
+// State shared by the acceptor and every connection; outlives the Server if needed.
+struct Server::Shared {
+  struct Session {
+    beast::tcp_stream* stream = nullptr;
+    asio::any_io_executor strand;
+    bool idle = true;  // waiting for the next request (touched on the strand only)
+  };
+  std::mutex mu;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Session>> sessions;
+  std::uint64_t next_id = 0;
+  std::atomic<bool> draining{false};
+};
+
+namespace {
+
+void close_on_strand(const std::shared_ptr<Server::Shared>&, const auto& session) {
+  asio::post(session->strand, [session] {
+    if (session->idle && session->stream) {
+      beast::error_code ignored;
+      session->stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+      session->stream->socket().close(ignored);
+    }
+  });
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, ServerOptions options, Handler handler)
+    : io_(io),
+      options_(std::move(options)),
+      handler_(std::move(handler)),
+      shared_(std::make_shared<Shared>()),
+      in_flight_(std::make_shared<std::atomic<std::size_t>>(0)),
+      connections_(std::make_shared<std::atomic<std::size_t>>(0)) {}
+
+Server::~Server() { stop_accepting(); }
+
+void Server::start() {
+  tcp::endpoint endpoint{asio::ip::make_address(options_.host), options_.port};
+  acceptor_ = std::make_shared<tcp::acceptor>(io_);
+  beast::error_code ec;
+  acceptor_->open(endpoint.protocol(), ec);
+  if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(endpoint, ec);
+  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + options_.host + ":" +
+                             std::to_string(options_.port) + ": " + ec.message());
+  }
+  port_ = acceptor_->local_endpoint().port();
+  asio::co_spawn(acceptor_->get_executor(), accept_loop(), asio::detached);
+}
+
+void Server::stop_accepting() {
+  shared_->draining = true;
+  if (auto acceptor = acceptor_) {
+    asio::post(acceptor->get_executor(), [acceptor] {
+      beast::error_code ignored;
+      acceptor->close(ignored);
+    });
+  }
+}
+
+void Server::close_idle_connections() {
+  shared_->draining = true;
+  std::lock_guard lock(shared_->mu);
+  for (auto& [id, session] : shared_->sessions) close_on_strand(shared_, session);
+}
+
+namespace {
+
+struct SessionContext {
+  ServerOptions options;
+  Handler handler;
+  std::shared_ptr<Server::Shared> shared;
+  std::shared_ptr<std::atomic<std::size_t>> in_flight;
+  std::shared_ptr<std::atomic<std::size_t>> connections;
+};
+
+asio::awaitable<void> reject(beast::tcp_stream& stream, unsigned status, std::string_view why) {
+  Response response{static_cast<bhttp::status>(status), 11};
+  response.set(bhttp::field::content_type, "application/json");
+  response.set(bhttp::field::connection, "close");
+  response.body() = std::string(R"({"error":{"message":")") + std::string(why) +
+                    R"(","type":"invalid_request_error","param":null,"code":null}})";
+  response.prepare_payload();
+  stream.expires_after(std::chrono::seconds(5));
+  co_await bhttp::async_write(stream, response, kNoThrow);
+}
+
+asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionContext> ctx) {
+  beast::tcp_stream stream(std::move(socket));
+  auto session = std::make_shared<Server::Shared::Session>();
+  session->stream = &stream;
+  session->strand = co_await asio::this_coro::executor;
+  std::uint64_t session_id;
+  {
+    std::lock_guard lock(ctx->shared->mu);
+    session_id = ctx->shared->next_id++;
+    ctx->shared->sessions.emplace(session_id, session);
+  }
+  ++*ctx->connections;
+
+  beast::flat_buffer buffer;
+  const auto& opt = ctx->options;
+  for (;;) {
+    session->idle = true;
+    if (ctx->shared->draining) break;
+    if (buffer.size() == 0) {
+      // Wait for the first byte of the next request under the idle timeout.
+      stream.expires_after(opt.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kNoThrow);
+      if (ec) break;
+      buffer.commit(n);
+    }
+    session->idle = false;
+
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
+    parser.body_limit(opt.max_body_bytes);
+    stream.expires_after(opt.header_timeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+    if (hec == bhttp::error::header_limit) {
+      co_await reject(stream, 431, "request header fields too large");
+      break;
+    }
+    if (hec) {
+      if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream &&
+          hec != asio::error::eof) {
+        co_await reject(stream, 400, "malformed HTTP request");
+      }
+      break;
+    }
+    auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+    if (bec == bhttp::error::body_limit) {
+      co_await reject(stream, 413, "request body larger than server.max-body-bytes");
+      break;
+    }
+    if (bec) break;
+    stream.expires_never();
+
+    Request request = parser.release();
+    auto incoming_id = request["x-request-id"];
+    std::string request_id = incoming_id.empty() || incoming_id.size() > 128
+                                 ? make_request_id()
+                                 : std::string(incoming_id);
+    Exchange exchange(stream, request, std::move(request_id), &ctx->shared->draining,
+                      opt.idle_timeout);
+    ++*ctx->in_flight;
+    try {
+      co_await ctx->handler(exchange);
+    } catch (const std::exception& e) {
+      spdlog::error("request {}: handler failed: {}", exchange.request_id(), e.what());
+    }
+    if (!exchange.responded()) {
+      co_await exchange.respond(500, R"({"error":{"message":"internal error","type":"internal_error","param":null,"code":null}})");
+    }
+    --*ctx->in_flight;
+    if (!exchange.keep_alive()) break;
+  }
+
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  {
+    std::lock_guard lock(ctx->shared->mu);
+    session->stream = nullptr;
+    ctx->shared->sessions.erase(session_id);
+  }
+  --*ctx->connections;
+}
+
+}  // namespace
+
+asio::awaitable<void> Server::accept_loop() {
+  auto acceptor = acceptor_;
+  auto ctx = std::make_shared<SessionContext>(
+      SessionContext{options_, handler_, shared_, in_flight_, connections_});
+  for (;;) {
+    auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(io_), kNoThrow);
+    if (ec) {
+      if (!acceptor->is_open()) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, run_session(std::move(socket), ctx), asio::detached);
+  }
+}
+
+}  // namespace autoglm::http

@@ -1,0 +1,125 @@
+// A small HTTP/1.1 keep-alive server on Boost.Beast and C++20 coroutines, shared by the
+// gateway (api/) and the simulated GPU node (simnode/). Heavy header: include it only from
+// the .cpp files of front-end modules, never from logic modules.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace autoglm::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+using Request = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<bhttp::string_body>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: the OS picks a free port; see Server::port()
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::string server_name = "autoglm";
+};
+
+// One request and its answer. A handler either calls respond() once, or begin_stream(),
+// any number of write_chunk(), then end_stream(). Owned by the connection's coroutine;
+// touch it only from the handler it is passed to.
+class Exchange {
+ public:
+  Exchange(beast::tcp_stream& stream, Request& request, std::string request_id,
+           const std::atomic<bool>* draining = nullptr,
+           std::chrono::milliseconds write_timeout = std::chrono::seconds(60));
+
+  const Request& request() const { return request_; }
+  // The caller's x-request-id, or a fresh one; echoed on every answer.
+  const std::string& request_id() const { return request_id_; }
+  std::string_view target_path() const;  // request target without the query string
+
+  // Sends a complete response (content-length, keep-alive as the request asked).
+  asio::awaitable<void> respond(Response response);
+  asio::awaitable<void> respond(unsigned status, std::string body,
+                                std::string_view content_type = "application/json");
+
+  // Starts a chunked response; `head` carries status and headers. False if the client left.
+  asio::awaitable<bool> begin_stream(bhttp::response<bhttp::empty_body> head);
+  asio::awaitable<bool> write_chunk(std::string_view data);
+  asio::awaitable<void> end_stream();
+
+  bool responded() const { return responded_; }
+  bool client_gone() const { return client_gone_; }
+  // Whether the connection can serve another request after this one.
+  bool keep_alive() const { return keep_alive_ && !client_gone_; }
+
+ private:
+  beast::tcp_stream& stream_;
+  Request& request_;
+  std::string request_id_;
+  bool responded_ = false;
+  bool streaming_ = false;
+  bool client_gone_ = false;
+  bool keep_alive_ = true;
+  const std::atomic<bool>* draining_;
+  std::chrono::milliseconds write_timeout_;
+};
+
+using Handler = std::function<asio::awaitable<void>(Exchange&)>;
+
+// Accepts connections and runs `handler` for each request. Runs on the io_context it is
+// given; each connection lives on its own strand, so a handler may run on any I/O thread.
+class Server {
+ public:
+  Server(asio::io_context& io, ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts accepting. Throws std::runtime_error if the address cannot be bound
+  // (a start-up failure).
+  void start();
+  std::uint16_t port() const { return port_; }
+
+  // Closes the listening socket; requests already read still complete.
+  void stop_accepting();
+  // Requests whose handler is running now.
+  std::size_t in_flight() const { return in_flight_->load(); }
+  // Open client connections (idle keep-alive ones included).
+  std::size_t connections() const { return connections_->load(); }
+  // Closes idle keep-alive connections and makes busy ones close after their answer.
+  void close_idle_connections();
+
+  struct Shared;  // connection registry shared with sessions (server.cpp)
+
+ private:
+  asio::awaitable<void> accept_loop();
+
+  asio::io_context& io_;
+  ServerOptions options_;
+  Handler handler_;
+  std::shared_ptr<asio::ip::tcp::acceptor> acceptor_;
+  std::shared_ptr<Shared> shared_;
+  std::shared_ptr<std::atomic<std::size_t>> in_flight_;
+  std::shared_ptr<std::atomic<std::size_t>> connections_;
+  std::uint16_t port_ = 0;
+};
+
+// A fresh request id (16 hex characters), unique enough for logs.
+std::string make_request_id();
+
+}  // namespace autoglm::http

@@ -1,0 +1,69 @@
+#include "dispatch/node_set.hpp"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+namespace autoglm::dispatch {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::vector<core::NodeSpec> three_nodes() {
+  return {{"a", "http://127.0.0.1:9001", {"m1"}, {}},
+          {"b", "http://127.0.0.1:9002", {"m1", "m2"}, {}},
+          {"c", "http://localhost:9003/v1/", {"m2"}, {}}};
+}
+
+TEST(NodeSet, ParsesHostAndPortFromUrls) {
+  NodeSet nodes(three_nodes());
+  EXPECT_EQ(nodes.at(0).host, "127.0.0.1");
+  EXPECT_EQ(nodes.at(0).port, "9001");
+  EXPECT_EQ(nodes.at(2).host, "localhost");
+  EXPECT_EQ(nodes.at(2).port, "9003");
+  EXPECT_EQ(nodes.at(2).base_path, "/v1") << "a path prefix is kept";
+  EXPECT_EQ(nodes.at(0).base_path, "");
+}
+
+TEST(NodeSet, RejectsNonHttpUrls) {
+  EXPECT_THROW(NodeSet({{"x", "https://a:1", {"m"}, {}}}), std::invalid_argument);
+  EXPECT_THROW(NodeSet({{"x", "a:1", {"m"}, {}}}), std::invalid_argument);
+}
+
+TEST(NodeSet, ModelsIsTheSortedUnion) {
+  NodeSet nodes(three_nodes());
+  EXPECT_EQ(nodes.models(), (std::vector<std::string>{"m1", "m2"}));
+  EXPECT_TRUE(nodes.serves("m2"));
+  EXPECT_FALSE(nodes.serves("m3"));
+}
+
+TEST(NodeSet, RoundRobinCyclesOverNodesServingTheModel) {
+  NodeSet nodes(three_nodes());
+  const auto now = SteadyTime{};
+  std::vector<std::size_t> picks;
+  for (int i = 0; i < 6; ++i) picks.push_back(*nodes.pick("m2", now));
+  // Only b (1) and c (2) serve m2; each gets half.
+  EXPECT_EQ(std::count(picks.begin(), picks.end(), 1u), 3);
+  EXPECT_EQ(std::count(picks.begin(), picks.end(), 2u), 3);
+  EXPECT_FALSE(nodes.pick("m3", now).has_value());
+}
+
+TEST(NodeSet, FailedNodeIsSkippedUntilBackoffPasses) {
+  NodeSet nodes(three_nodes());
+  const auto now = SteadyTime{} + std::chrono::seconds(100);
+  nodes.mark_failed(0, now, milliseconds(500));
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(*nodes.pick("m1", now), 1u);
+  EXPECT_TRUE(nodes.is_up(0, now + milliseconds(500)));
+  nodes.mark_failed(1, now, milliseconds(500));
+  EXPECT_FALSE(nodes.pick("m1", now + milliseconds(100)).has_value());
+  nodes.mark_ok(1);
+  EXPECT_EQ(*nodes.pick("m1", now + milliseconds(100)), 1u);
+}
+
+TEST(NodeSet, ExcludedNodesAreNotPicked) {
+  NodeSet nodes(three_nodes());
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(*nodes.pick("m1", SteadyTime{}, {0}), 1u);
+}
+
+}  // namespace
+}  // namespace autoglm::dispatch
