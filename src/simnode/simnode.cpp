@@ -1,0 +1,170 @@
+#include "simnode/simnode.hpp"
+
+#include <ctime>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/errors.hpp"
+#include "http/server.hpp"
+#include "simnode/engine_driver.hpp"
+#include "simnode/metrics_text.hpp"
+#include "simnode/openai_format.hpp"
+#include "simnode/text_gen.hpp"
+
+namespace autoglm::simnode {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+
+struct SimNode::Impl {
+  explicit Impl(SimNodeOptions opts)
+      : options(std::move(opts)),
+        driver(io, sim::Engine(sim::LatencyModel(options.profile)), options.speedup) {}
+
+  asio::awaitable<void> handle(http::Exchange& exchange);
+  asio::awaitable<void> complete(http::Exchange& exchange, bool chat);
+  asio::awaitable<void> error(http::Exchange& exchange, const core::Status& status) {
+    co_await exchange.respond(static_cast<unsigned>(http::http_status_for(status.code())),
+                              http::openai_error_body(status));
+  }
+
+  SimNodeOptions options;
+  asio::io_context io{1};
+  EngineDriver driver;
+  std::unique_ptr<http::Server> server;
+  std::thread thread;
+};
+
+asio::awaitable<void> SimNode::Impl::handle(http::Exchange& exchange) {
+  const auto path = exchange.target_path();
+  const bool post = exchange.request().method() == bhttp::verb::post;
+  if (path == "/v1/chat/completions" && post) {
+    co_await complete(exchange, true);
+  } else if (path == "/v1/completions" && post) {
+    co_await complete(exchange, false);
+  } else if (path == "/metrics") {
+    co_await exchange.respond(200, render_vllm_metrics(driver.stats(), options.model),
+                              "text/plain; version=0.0.4; charset=utf-8");
+  } else if (path == "/health" || path == "/healthz") {
+    co_await exchange.respond(200, R"({"status":"ok"})");
+  } else if (path == "/v1/models") {
+    co_await exchange.respond(
+        200, R"({"object":"list","data":[{"id":")" + options.model +
+                 R"(","object":"model","created":0,"owned_by":"autoglm-simnode"}]})");
+  } else {
+    co_await error(exchange, core::not_found("no route for " + std::string(path)));
+  }
+}
+
+asio::awaitable<void> SimNode::Impl::complete(http::Exchange& exchange, bool chat) {
+  auto parsed = parse_sim_request(exchange.request().body(), chat,
+                                  SimLimits{options.default_max_tokens, options.max_model_len});
+  if (!parsed) {
+    co_await error(exchange, parsed.status());
+    co_return;
+  }
+  const SimRequest& request = *parsed;
+  if (request.model != options.model) {
+    co_await error(exchange, core::not_found("the model '" + request.model +
+                                                 "' does not exist; this node serves '" +
+                                                 options.model + "'",
+                                             "model"));
+    co_return;
+  }
+
+  auto submitted = driver.submit(request.prompt_tokens, request.max_tokens);
+  if (!submitted) {
+    co_await error(exchange, submitted.status());
+    co_return;
+  }
+  std::shared_ptr<SequenceFeed> feed = std::move(submitted).value();
+  const std::string id = (chat ? "chatcmpl-" : "cmpl-") + exchange.request_id();
+  const std::int64_t created = static_cast<std::int64_t>(std::time(nullptr));
+  TextGenerator text(options.seed ^ request.content_hash);
+  const Usage usage{request.prompt_tokens, request.max_tokens};
+
+  if (!request.stream) {
+    std::string answer;
+    while (!feed->finished) {
+      co_await EngineDriver::wait(*feed);
+      feed->events.clear();
+    }
+    for (std::int64_t i = 0; i < request.max_tokens; ++i) answer += text.next();
+    co_await exchange.respond(200, completion_body(request, id, created, answer, usage));
+    co_return;
+  }
+
+  bhttp::response<bhttp::empty_body> head{bhttp::status::ok, 11};
+  head.set(bhttp::field::content_type, "text/event-stream");
+  head.set(bhttp::field::cache_control, "no-cache");
+  if (!co_await exchange.begin_stream(std::move(head))) {
+    driver.cancel(feed);
+    co_return;
+  }
+  std::int64_t emitted = 0;
+  std::string batch;
+  for (bool done = false; !done;) {
+    co_await EngineDriver::wait(*feed);
+    batch.clear();
+    while (!feed->events.empty()) {
+      const auto event = feed->events.front();
+      feed->events.pop_front();
+      while (emitted < event.generated) {
+        ++emitted;
+        batch += stream_event(request, id, created, text.next(), emitted == 1, false);
+      }
+      done = done || event.kind == sim::EngineEvent::Kind::kFinished;
+    }
+    if (done) {
+      batch += stream_event(request, id, created, "", false, true);
+      if (request.include_usage) batch += usage_event(request, id, created, usage);
+      batch += "data: [DONE]\n\n";
+    }
+    if (!co_await exchange.write_chunk(batch)) {
+      driver.cancel(feed);
+      co_return;
+    }
+  }
+  co_await exchange.end_stream();
+}
+
+SimNode::SimNode(SimNodeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+SimNode::~SimNode() { stop(); }
+
+void SimNode::start() {
+  http::ServerOptions server_options;
+  server_options.host = impl_->options.host;
+  server_options.port = impl_->options.port;
+  server_options.server_name = "autoglm-simnode";
+  impl_->server = std::make_unique<http::Server>(
+      impl_->io, server_options,
+      [impl = impl_.get()](http::Exchange& exchange) { return impl->handle(exchange); });
+  impl_->server->start();
+  impl_->driver.start();
+  impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
+  spdlog::info("simnode {} serving {} on {} (profile {}, speedup {})", impl_->options.node_id,
+               impl_->options.model, url(), impl_->options.profile.name, impl_->options.speedup);
+}
+
+void SimNode::stop() {
+  if (!impl_ || !impl_->thread.joinable()) return;
+  asio::post(impl_->io, [impl = impl_.get()] {
+    impl->server->stop_accepting();
+    impl->driver.stop();
+    impl->io.stop();
+  });
+  impl_->thread.join();
+}
+
+std::uint16_t SimNode::port() const { return impl_->server ? impl_->server->port() : 0; }
+
+std::string SimNode::url() const {
+  return "http://" + impl_->options.host + ":" + std::to_string(port());
+}
+
+const SimNodeOptions& SimNode::options() const { return impl_->options; }
+
+}  // namespace autoglm::simnode
