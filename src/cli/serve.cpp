@@ -1,0 +1,137 @@
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/gateway.hpp"
+#include "cli/commands.hpp"
+#include "cli/embedded_cluster.hpp"
+#include "cli/run_support.hpp"
+#include "config/loader.hpp"
+#include "http/server.hpp"
+
+namespace autoglm::cli {
+
+namespace asio = boost::asio;
+
+namespace {
+
+struct ServeArgs {
+  config::LoadOptions load;
+  std::string ready_file;
+};
+
+// SIGTERM/SIGINT: readiness turns 503, the listener closes, idle connections close, and
+// the process exits 0 once in-flight requests finish or drain-timeout passes. A second
+// signal exits at once.
+asio::awaitable<void> drain_on_signal(asio::io_context& io, api::Gateway& gateway,
+                                      http::Server& server, config::Millis drain_timeout) {
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  const int signal = co_await signals.async_wait(asio::use_awaitable);
+  spdlog::info("signal {}: draining ({} in flight, up to {} ms)", signal, server.in_flight(),
+               drain_timeout.count());
+  gateway.begin_drain();
+  server.stop_accepting();
+  server.close_idle_connections();
+  signals.async_wait([&io](auto, int) { io.stop(); });
+  const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
+  asio::steady_timer timer(io);
+  while (server.connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(asio::use_awaitable);
+    server.close_idle_connections();
+  }
+  if (server.connections() > 0) {
+    spdlog::warn("drain timeout: closing {} connection(s)", server.connections());
+  }
+  io.stop();
+}
+
+void run_serve(const ServeArgs& args) {
+  auto loaded = config::load(args.load);
+  if (!loaded) {
+    std::cerr << "autoglm serve: invalid configuration\n" << loaded.status().message() << "\n";
+    set_exit_code(2);
+    return;
+  }
+  const config::Config& config = *loaded;
+  setup_logging(config.logging);
+
+  EmbeddedCluster cluster;
+  if (auto status = cluster.start(config.simulated); !status) {
+    std::cerr << "autoglm serve: " << status.message() << "\n";
+    set_exit_code(2);
+    return;
+  }
+  std::vector<core::NodeSpec> nodes = config.nodes;
+  for (auto& spec : cluster.node_specs()) nodes.push_back(std::move(spec));
+  if (nodes.empty()) {
+    spdlog::warn("no nodes configured: add `nodes:` or enable cluster.simulated");
+  }
+
+  const int threads = config.server.threads > 0
+                          ? config.server.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  asio::io_context io(threads);
+  api::Gateway gateway(io, config, nodes);
+
+  http::ServerOptions options;
+  options.host = config.server.host;
+  options.port = static_cast<std::uint16_t>(config.server.port);
+  options.max_header_bytes = config.server.max_header_bytes;
+  options.max_body_bytes = config.server.max_body_bytes;
+  options.header_timeout = config.server.header_timeout;
+  options.idle_timeout = config.server.idle_timeout;
+  http::Server server(io, options, gateway.handler());
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    std::cerr << "autoglm serve: " << e.what() << "\n";
+    cluster.stop();
+    set_exit_code(1);
+    return;
+  }
+  asio::co_spawn(io, drain_on_signal(io, gateway, server, config.server.drain_timeout),
+                 asio::detached);
+
+  for (const auto& node : nodes) spdlog::info("node {} at {}", node.id, node.url);
+  spdlog::info("Open-AutoGLM {} listening on http://{}:{}{} with {} node(s), {} I/O thread(s)",
+               core::kVersion, options.host, server.port(), config.server.context_path,
+               nodes.size(), threads);
+  write_ready_file(args.ready_file, server.port());
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  cluster.stop();
+  spdlog::info("stopped");
+}
+
+}  // namespace
+
+void add_config_options(CLI::App& cmd, config::LoadOptions& load) {
+  load = config::options_from_env();  // AUTOGLM_CONFIG / AUTOGLM_PROFILE, flags win
+  cmd.add_option("-c,--config", load.path, "YAML configuration file")->capture_default_str();
+  cmd.add_option("--profile", load.profile, "Also load autoglm-<profile>.yaml beside the file");
+  cmd.add_option("--set", load.sets, "Override one key, e.g. --set server.port=9090")
+      ->allow_extra_args(false);
+}
+
+void add_serve_command(CLI::App& app) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand("serve", "Run the gateway (OpenAI-compatible API)");
+  add_config_options(*cmd, args->load);
+  cmd->add_option("--ready-file", args->ready_file, "Write the bound port here once listening");
+  cmd->callback([args] { run_serve(*args); });
+}
+
+}  // namespace autoglm::cli

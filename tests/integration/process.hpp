@@ -1,0 +1,63 @@
+// Test support: start the autoglm binary as a real child process, wait for its ready file,
+// signal it and reap it. Every process is killed when its handle goes away.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace autoglm::testing {
+
+// A fresh temporary directory, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+class Process {
+ public:
+  // Starts AUTOGLM_BINARY with `args`; stdout and stderr go to `log_path`.
+  Process(std::vector<std::string> args, std::filesystem::path log_path);
+  ~Process();
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void signal(int sig);
+  // Waits for exit; returns the exit status (or 128+signal), or -1 on timeout.
+  int wait(std::chrono::milliseconds timeout);
+  bool running();
+  std::string log() const;
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  int status_ = -1;
+  std::filesystem::path log_path_;
+};
+
+// Polls `path` until it holds a port number; returns 0 on timeout.
+std::uint16_t wait_for_port_file(const std::filesystem::path& path,
+                                 std::chrono::milliseconds timeout);
+
+// Starts `autoglm simnode` (or `serve`) with a ready file and returns once it listens.
+struct Started {
+  std::unique_ptr<Process> process;
+  std::uint16_t port = 0;
+};
+Started start_autoglm(const TempDir& dir, const std::string& name, std::vector<std::string> args);
+
+// Runs the binary to completion, capturing stdout+stderr.
+int run_autoglm(const std::vector<std::string>& args, std::string& output);
+
+}  // namespace autoglm::testing
