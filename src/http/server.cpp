@@ -232,6 +232,10 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
       co_await reject(stream, 431, "request header fields too large");
       break;
     }
+    if (hec == bhttp::error::body_limit) {  // a declared Content-Length over the limit
+      co_await reject(stream, 413, "request body larger than server.max-body-bytes");
+      break;
+    }
     if (hec) {
       if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream &&
           hec != asio::error::eof) {
