@@ -3,7 +3,7 @@
 #include <cctype>
 
 #include "config/scalars.hpp"
-#include "config/suggest.hpp"
+#include "core/suggest.hpp"
 
 namespace autoglm::config {
 namespace {
@@ -151,7 +151,7 @@ bool Field::read_choice(std::string& out, std::span<const std::string_view> choi
   }
   std::vector<std::string> candidates(choices.begin(), choices.end());
   error("expected one of " + list + ", got '" + value_.text() + "'" +
-        did_you_mean(word, candidates));
+        core::did_you_mean(word, candidates));
   return false;
 }
 
@@ -180,7 +180,7 @@ void Field::for_each_entry(const std::vector<std::string>& known,
     if (is_known) {
       each(entry.key, Field(entry.value, path, diagnostics_));
     } else {
-      diagnostics_.error(entry.key_origin, path, "unknown key" + did_you_mean(entry.key, known));
+      diagnostics_.error(entry.key_origin, path, "unknown key" + core::did_you_mean(entry.key, known));
     }
   }
 }

@@ -1,7 +1,7 @@
 #include "config/overrides.hpp"
 
 #include "config/schema.hpp"
-#include "config/suggest.hpp"
+#include "core/suggest.hpp"
 
 namespace autoglm::config {
 namespace {
@@ -50,7 +50,7 @@ void apply_set_flags(RawValue& root, const std::vector<std::string>& sets,
     }
     const std::string key = flag.substr(0, equals);
     if (find_key(key) == nullptr) {
-      diagnostics.error(origin, key, "unknown key" + did_you_mean(key, key_paths()));
+      diagnostics.error(origin, key, "unknown key" + core::did_you_mean(key, key_paths()));
       continue;
     }
     core::Result<RawValue> value = parse_yaml_value(flag.substr(equals + 1), origin);

@@ -15,6 +15,7 @@ struct NodeSpec {
   std::string url;                            // base URL, e.g. http://10.0.0.5:8000
   std::vector<std::string> models;            // model names it serves
   std::map<std::string, std::string> labels;  // free-form, e.g. gpu: h100
+  int capacity = 0;  // max requests in flight from the gateway; 0: no bound of its own
 };
 
 }  // namespace autoglm::core

@@ -1,8 +1,8 @@
-#include "config/suggest.hpp"
+#include "core/suggest.hpp"
 
 #include <gtest/gtest.h>
 
-namespace autoglm::config {
+namespace autoglm::core {
 namespace {
 
 TEST(EditDistance, CountsSwapsAsOneEdit) {
@@ -21,9 +21,18 @@ TEST(ClosestMatch, SuggestsOnlyLikelyTypos) {
   EXPECT_EQ(closest_match("database", keys), std::nullopt);
   EXPECT_EQ(did_you_mean("treads", keys), " (did you mean 'threads'?)");
   EXPECT_EQ(did_you_mean("zzz", keys), "");
-  EXPECT_EQ(closest_match("lvl", {"level", "format"}), "level");
-  EXPECT_EQ(closest_match("x", {"id", "url"}), std::nullopt);
+  EXPECT_EQ(closest_match("lvl", std::vector<std::string>{"level", "format"}), "level");
+  EXPECT_EQ(closest_match("x", std::vector<std::string>{"id", "url"}), std::nullopt);
+}
+
+TEST(SuggestTest, ViewsOfNamesWorkTheSame) {
+  const std::vector<std::string_view> known = {"max_batch", "block_size"};
+  EXPECT_EQ(closest_match("max_bacth", known), "max_batch");
+  EXPECT_EQ(did_you_mean("blocksize", known), " (did you mean 'block_size'?)");
+  EXPECT_EQ(did_you_mean("source", known), "");
+  EXPECT_EQ(did_you_mean("max", known), " (did you mean 'max_batch'?)");
+  EXPECT_EQ(did_you_mean("block", std::vector<std::string>{"block.size"}), "");
 }
 
 }  // namespace
-}  // namespace autoglm::config
+}  // namespace autoglm::core
