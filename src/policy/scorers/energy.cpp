@@ -1,0 +1,25 @@
+#include "policy/scorers/energy.hpp"
+
+#include <algorithm>
+
+#include "policy/scorers/score_math.hpp"
+
+namespace autoglm::policy {
+
+void EnergyScorer::measure(const TaskSpec& /*task*/, std::span<const NodeView> nodes,
+                           std::span<const NodeIndex> slice, std::span<double> out,
+                           const Context& /*ctx*/) {
+  for (std::size_t i = 0; i < slice.size(); ++i) {
+    out[i] = nodes[slice[i]].feedback.tokens_per_joule;
+  }
+}
+
+void EnergyScorer::normalise(const TaskSpec& /*task*/, std::span<const NodeView> /*nodes*/,
+                             std::span<const NodeIndex> /*candidates*/, std::span<double> values,
+                             const Context& /*ctx*/) {
+  const double best = max_of(values, 0.0);
+  const double inv = best > 0 ? 1.0 / best : 0.0;
+  for (double& v : values) v = v > 0 ? v * inv : kNeutral;
+}
+
+}  // namespace autoglm::policy

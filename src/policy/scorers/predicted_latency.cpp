@@ -1,0 +1,114 @@
+#include "policy/scorers/predicted_latency.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "policy/scorers/score_math.hpp"
+
+namespace autoglm::policy {
+namespace {
+
+constexpr double kFeedbackSlots = 32;  // load reference when a node has no capacity bound
+
+// The task's side of the formulas, computed once per decision rather than once per node.
+struct TaskTerms {
+  double input;
+  double output;       // max_output_tokens
+  double output_rest;  // max_output_tokens - 1, at least 0
+  double own_tokens;   // input + output
+  bool count_ttft;     // interactive: pred = ttft + e2e
+  explicit TaskTerms(const TaskSpec& t)
+      : input(static_cast<double>(t.input_tokens)),
+        output(static_cast<double>(t.max_output_tokens)),
+        output_rest(static_cast<double>(std::max<std::int64_t>(0, t.max_output_tokens - 1))),
+        own_tokens(input + output),
+        count_ttft(t.latency != core::LatencyClass::kBatch) {}
+};
+
+inline double combine(const TaskTerms& t, double ttft, double e2e) {
+  return std::max(0.0, (t.count_ttft ? ttft : 0.0) + e2e);
+}
+
+inline double from_speed(const TaskTerms& t, const NodeView& node) {
+  const auto& sp = node.speed;
+  const auto& m = node.metrics;
+  double seqs = std::max(0, node.in_flight);
+  if (m.backend_running >= 0 && m.backend_waiting >= 0) {
+    seqs = std::max(seqs, static_cast<double>(m.backend_running + m.backend_waiting));
+  }
+  double batch = seqs + 1;
+  double wait = 0;
+  if (sp.max_batch > 0 && batch > sp.max_batch) {
+    const double slots = sp.max_batch;
+    const double avg_tokens = node.in_flight > 0
+                                  ? static_cast<double>(node.in_flight_tokens) / node.in_flight
+                                  : t.own_tokens;
+    const double tpot_full = sp.decode_step_ms + sp.decode_ms_per_sequence * (slots - 1);
+    wait = (batch - slots) / slots * avg_tokens * tpot_full;
+    batch = slots;
+  }
+  const double tpot = sp.decode_step_ms + sp.decode_ms_per_sequence * (batch - 1);
+  const double ttft = wait + sp.prefill_ms_per_token * t.input + tpot;
+  return combine(t, ttft, ttft + t.output_rest * tpot);
+}
+
+inline double from_feedback(const TaskTerms& t, const NodeView& node) {
+  const auto& fb = node.feedback;
+  const double slots = node.capacity > 0 ? node.capacity : kFeedbackSlots;
+  const double load = 1.0 + std::max(0, node.in_flight) / slots;
+  const double e2e = fb.tpot_ms > 0 ? fb.ttft_ms + t.output * fb.tpot_ms : fb.e2e_ms;
+  return combine(t, fb.ttft_ms * load, e2e * load);
+}
+
+// The smallest prediction (>= 0) among `values`, +infinity when there is none. Four running
+// minima, so the loop does not wait on one chain of dependent min instructions.
+double smallest_prediction(std::span<const double> values) {
+  constexpr double kNone = std::numeric_limits<double>::infinity();
+  const auto known = [](double v) { return v < 0 ? kNone : v; };
+  double m0 = kNone, m1 = kNone, m2 = kNone, m3 = kNone;
+  std::size_t i = 0;
+  for (; i + 4 <= values.size(); i += 4) {
+    m0 = std::min(m0, known(values[i]));
+    m1 = std::min(m1, known(values[i + 1]));
+    m2 = std::min(m2, known(values[i + 2]));
+    m3 = std::min(m3, known(values[i + 3]));
+  }
+  for (; i < values.size(); ++i) m0 = std::min(m0, known(values[i]));
+  return std::min(std::min(m0, m1), std::min(m2, m3));
+}
+
+inline double predict(const TaskTerms& t, const NodeView& node) {
+  if (node.speed.known) return from_speed(t, node);
+  if (node.feedback.samples > 0) return from_feedback(t, node);
+  return -1;
+}
+
+}  // namespace
+
+double PredictedLatencyScorer::predict_ms(const TaskSpec& task, const NodeView& node) {
+  return predict(TaskTerms(task), node);
+}
+
+void PredictedLatencyScorer::measure(const TaskSpec& task, std::span<const NodeView> nodes,
+                                     std::span<const NodeIndex> slice, std::span<double> out,
+                                     const Context& /*ctx*/) {
+  const TaskTerms terms(task);
+  for (std::size_t i = 0; i < slice.size(); ++i) out[i] = predict(terms, nodes[slice[i]]);
+}
+
+void PredictedLatencyScorer::normalise(const TaskSpec& /*task*/,
+                                       std::span<const NodeView> /*nodes*/,
+                                       std::span<const NodeIndex> /*candidates*/,
+                                       std::span<double> values, const Context& /*ctx*/) {
+  const double best = smallest_prediction(values);
+  for (double& v : values) {
+    if (v < 0) {
+      v = kNeutral;  // no prediction for this node
+    } else {
+      v = v > 0 ? best / v : 1.0;  // v == 0 only when best == 0 too
+    }
+  }
+}
+
+}  // namespace autoglm::policy
