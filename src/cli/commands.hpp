@@ -18,6 +18,7 @@ void add_version_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_simnode_command(CLI::App& app);
 void add_config_command(CLI::App& app);
+void add_simulate_command(CLI::App& app);
 
 // Adds -c/--config, --profile and --set, filling `load`.
 void add_config_options(CLI::App& cmd, config::LoadOptions& load);

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   autoglm::cli::add_serve_command(app);
   autoglm::cli::add_simnode_command(app);
   autoglm::cli::add_config_command(app);
+  autoglm::cli::add_simulate_command(app);
   autoglm::cli::add_version_command(app);
   try {
     app.parse(argc, argv);

@@ -94,6 +94,7 @@ struct Engine::State {
   BatchShape planned;
   bool has_plan = false;
   bool preempted_this_iteration = false;
+  bool token_events = true;
   EngineStats totals;  // only the *_total fields are kept here
 
   std::int64_t blocks_for(std::int64_t tokens) const {
@@ -212,7 +213,7 @@ struct Engine::State {
     const std::uint64_t id = seq.request.id;
     if (g == 1) out.push_back({id, EngineEvent::Kind::kFirstToken, g});
     if (g < seq.request.output_tokens) {
-      if (g > 1) out.push_back({id, EngineEvent::Kind::kToken, g});
+      if (g > 1 && token_events) out.push_back({id, EngineEvent::Kind::kToken, g});
       return false;
     }
     out.push_back({id, EngineEvent::Kind::kFinished, g});
@@ -273,6 +274,8 @@ bool Engine::cancel(std::uint64_t id) {
   st.release(s);
   return true;
 }
+
+void Engine::set_token_events(bool on) { state_->token_events = on; }
 
 bool Engine::idle() const { return state_->running.empty() && state_->waiting.empty(); }
 

@@ -78,6 +78,11 @@ class Engine {
 
   bool idle() const;
 
+  // With false, finish_iteration() reports only kFirstToken and kFinished events, not the
+  // kToken ones in between (a driver that needs no per-token timing saves their cost).
+  // Default true.
+  void set_token_events(bool on);
+
   // Forms the next batch and returns its duration in ms.  REQUIRES: !idle()
   double plan_iteration();
   // Applies the planned iteration, appending token and finish events to `out`.

@@ -279,5 +279,24 @@ TEST(EngineTest, SameInputsGiveTheSameTimeline) {
   EXPECT_GT(a.max_waiting, 0);
 }
 
+TEST(EngineTest, WithoutTokenEventsOnlyFirstTokenAndFinishAreReported) {
+  Engine quiet{LatencyModel(a100())};
+  Engine loud{LatencyModel(a100())};
+  quiet.set_token_events(false);
+  for (Engine* e : {&quiet, &loud}) {
+    ASSERT_TRUE(e->add({1, 300, 20, 0}).is_ok());
+    ASSERT_TRUE(e->add({2, 100, 1, 0}).is_ok());
+  }
+  const Timeline q = run_to_idle(quiet);
+  const Timeline l = run_to_idle(loud);
+  EXPECT_EQ(q.end_ms, l.end_ms);  // the same timeline, fewer events
+  ASSERT_EQ(q.events.at(1).size(), 2u);
+  EXPECT_EQ(q.events.at(1)[0].kind, Kind::kFirstToken);
+  EXPECT_EQ(q.events.at(1)[1].kind, Kind::kFinished);
+  EXPECT_EQ(q.events.at(1)[1].generated, 20);
+  EXPECT_EQ(q.times.at(1), (std::vector<double>{l.times.at(1).front(), l.times.at(1).back()}));
+  EXPECT_EQ(q.events.at(2).size(), 2u);
+}
+
 }  // namespace
 }  // namespace autoglm::sim

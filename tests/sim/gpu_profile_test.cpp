@@ -78,7 +78,7 @@ TEST(GpuProfileTest, MissingFieldIsNamed) {
   ASSERT_FALSE(p.is_ok());
   EXPECT_EQ(p.status().code(), core::ErrorCode::kInvalidArgument);
   EXPECT_EQ(p.status().param(), "decode_attn_ms");
-  EXPECT_EQ(p.status().message(), "test.yaml: missing field 'decode_attn_ms'");
+  EXPECT_EQ(p.status().message(), "test.yaml:2: missing field 'decode_attn_ms'");
 }
 
 TEST(GpuProfileTest, MissingSourceIsAnError) {
