@@ -2,14 +2,19 @@
 
 #include <chrono>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/explain.hpp"
 #include "http/errors.hpp"
-#include "api/openai_request.hpp"
 
 namespace autoglm::api {
 
+namespace asio = boost::asio;
 namespace json = boost::json;
 namespace bhttp = boost::beast::http;
 using core::ErrorCode;
@@ -17,31 +22,46 @@ using core::Status;
 
 namespace {
 
-boost::asio::awaitable<void> respond_error(http::Exchange& exchange, const Status& status) {
-  co_await exchange.respond(static_cast<unsigned>(http::http_status_for(status.code())),
-                            http::openai_error_body(status));
+asio::awaitable<void> respond_error(http::Exchange& exchange, const Status& status,
+                                    std::chrono::nanoseconds retry_after = {}) {
+  http::Response response{static_cast<bhttp::status>(http::http_status_for(status.code())), 11};
+  response.set(bhttp::field::content_type, "application/json");
+  if (retry_after.count() > 0) {
+    const auto seconds = std::chrono::ceil<std::chrono::seconds>(retry_after).count();
+    response.set(bhttp::field::retry_after, std::to_string(std::max<std::int64_t>(1, seconds)));
+  }
+  response.body() = http::openai_error_body(status);
+  co_await exchange.respond(std::move(response));
 }
 
 // How many nodes one request may try when nodes cannot be reached before it starts.
 constexpr int kMaxAttempts = 2;
 
+std::string_view header(const http::Request& request, std::string_view name) {
+  auto value = request[name];
+  return {value.data(), value.size()};
+}
+
 }  // namespace
 
-Gateway::Gateway(boost::asio::io_context& io, const config::Config& config,
-                 std::vector<core::NodeSpec> nodes)
-    : context_path_(config.server.context_path),
+Gateway::Gateway(asio::io_context& io, const config::Config& config,
+                 std::vector<core::NodeSpec> nodes, std::unique_ptr<sched::Scheduler> scheduler)
+    : io_(io),
+      context_path_(config.server.context_path),
+      failure_backoff_(config.upstream.failure_backoff),
       nodes_(std::move(nodes)),
       pool_(io, nodes_, config.upstream.connect_timeout,
             static_cast<std::size_t>(config.upstream.max_idle_per_node)),
       proxy_(nodes_, pool_,
              dispatch::ProxyOptions{config.upstream.response_timeout,
-                                    config.upstream.failure_backoff}) {}
+                                    config.upstream.failure_backoff}),
+      driver_(io, std::move(scheduler)) {}
 
 http::Handler Gateway::handler() {
   return [this](http::Exchange& exchange) { return handle(exchange); };
 }
 
-boost::asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
+asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
   const auto started = std::chrono::steady_clock::now();
   std::string_view path = exchange.target_path();
   const auto method = exchange.request().method();
@@ -56,18 +76,21 @@ boost::asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
     path.remove_prefix(context_path_.size());
   }
 
-  auto only = [&](bhttp::verb verb) { return method == verb; };
-  if (path == "/healthz" && only(bhttp::verb::get)) {
+  const bool get = method == bhttp::verb::get;
+  const bool post = method == bhttp::verb::post;
+  if (path == "/healthz" && get) {
     co_await exchange.respond(200, R"({"status":"ok"})");
-  } else if (path == "/readyz" && only(bhttp::verb::get)) {
+  } else if (path == "/readyz" && get) {
     co_await readyz(exchange);
-  } else if (path == "/v1/models" && only(bhttp::verb::get)) {
+  } else if (path == "/v1/models" && get) {
     co_await models(exchange);
-  } else if ((path == "/v1/chat/completions" || path == "/v1/completions") &&
-             only(bhttp::verb::post)) {
+  } else if ((path == "/v1/chat/completions" || path == "/v1/completions") && post) {
     co_await completions(exchange, path);
+  } else if (path == "/admin/v1/scheduler" && get) {
+    co_await admin_scheduler(exchange);
   } else if (path == "/healthz" || path == "/readyz" || path == "/v1/models" ||
-             path == "/v1/chat/completions" || path == "/v1/completions") {
+             path == "/v1/chat/completions" || path == "/v1/completions" ||
+             path == "/admin/v1/scheduler") {
     co_await exchange.respond(
         405, http::openai_error_body(core::invalid_argument(
                  std::string(bhttp::to_string(method)) + " is not allowed on " + std::string(path))));
@@ -83,7 +106,7 @@ boost::asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
                exchange.client_gone() ? " client_gone=1" : "");
 }
 
-boost::asio::awaitable<void> Gateway::readyz(http::Exchange& exchange) {
+asio::awaitable<void> Gateway::readyz(http::Exchange& exchange) {
   const auto now = std::chrono::steady_clock::now();
   std::size_t up = 0;
   for (std::size_t i = 0; i < nodes_.size(); ++i) up += nodes_.is_up(i, now) ? 1 : 0;
@@ -95,7 +118,7 @@ boost::asio::awaitable<void> Gateway::readyz(http::Exchange& exchange) {
   co_await exchange.respond(!draining_ && up > 0 ? 200 : 503, json::serialize(body));
 }
 
-boost::asio::awaitable<void> Gateway::models(http::Exchange& exchange) {
+asio::awaitable<void> Gateway::models(http::Exchange& exchange) {
   json::array data;
   for (const auto& model : nodes_.models()) {
     json::object entry;
@@ -111,46 +134,94 @@ boost::asio::awaitable<void> Gateway::models(http::Exchange& exchange) {
   co_await exchange.respond(200, json::serialize(body));
 }
 
-boost::asio::awaitable<void> Gateway::completions(http::Exchange& exchange,
-                                                  std::string_view route) {
-  const Endpoint endpoint =
-      route == "/v1/chat/completions" ? Endpoint::kChatCompletions : Endpoint::kCompletions;
-  auto parsed = parse_openai_request(exchange.request().body(), endpoint);
+asio::awaitable<void> Gateway::admin_scheduler(http::Exchange& exchange) {
+  auto snapshot = co_await driver_.snapshot();
+  co_await exchange.respond(200, snapshot_json(snapshot));
+}
+
+void Gateway::node_failed(std::size_t index) {
+  nodes_.mark_failed(index, std::chrono::steady_clock::now(), failure_backoff_);
+  const auto node = static_cast<core::NodeIndex>(index);
+  driver_.set_healthy(node, false);
+  asio::co_spawn(
+      io_,
+      [this, node]() -> asio::awaitable<void> {
+        asio::steady_timer timer(io_, failure_backoff_);
+        co_await timer.async_wait(asio::use_awaitable);
+        driver_.set_healthy(node, true);
+      },
+      asio::detached);
+}
+
+asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string_view route) {
+  const auto& request = exchange.request();
+  const auto kind =
+      route == "/v1/chat/completions" ? core::TaskKind::kChat : core::TaskKind::kCompletion;
+  parse::RequestMeta meta;
+  meta.priority_header = header(request, "x-autoglm-priority");
+  meta.deadline_header = header(request, "x-autoglm-deadline-ms");
+  auto parsed = parse::parse_openai(kind, request.body(), meta, parse_options_);
   if (!parsed) {
     co_await respond_error(exchange, parsed.status());
     co_return;
   }
-  if (!nodes_.serves(parsed->model)) {
+  core::TaskSpec task = std::move(parsed).value();
+  if (!nodes_.serves(task.model)) {
     co_await respond_error(
-        exchange, core::not_found("the model '" + parsed->model +
+        exchange, core::not_found("the model '" + task.model +
                                       "' is not served here; GET /v1/models lists the models",
                                   "model"));
     co_return;
   }
+  const bool explain = header(request, "x-autoglm-explain") == "1";
 
-  std::vector<std::size_t> tried;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto node = nodes_.pick(parsed->model, std::chrono::steady_clock::now(), tried);
-    if (!node) break;
-    tried.push_back(*node);
-    auto& state = nodes_.at(*node);
-    state.requests.fetch_add(1, std::memory_order_relaxed);
-    state.in_flight.fetch_add(1, std::memory_order_relaxed);
-    auto result = co_await proxy_.forward(exchange, *node, route);
-    state.in_flight.fetch_sub(1, std::memory_order_relaxed);
-    if (result.outcome != dispatch::ProxyOutcome::kNodeUnreachable) co_return;
-    spdlog::warn("request {}: node {} unreachable, {}", exchange.request_id(), state.spec.id,
-                 attempt + 1 < kMaxAttempts ? "trying another" : "giving up");
+    if (!nodes_.any_up(task.model, std::chrono::steady_clock::now())) break;
+    task.id = next_task_id_.fetch_add(1, std::memory_order_relaxed);
+    auto outcome = co_await driver_.schedule(task);
+    if (!outcome.placed) {
+      co_await respond_error(exchange, outcome.rejection.status, outcome.rejection.retry_after);
+      co_return;
+    }
+    const auto& placement = outcome.placement;
+    dispatch::ExtraHeaders extra;
+    if (explain) extra.emplace_back("x-autoglm-decision", decision_header(placement, nodes_));
+    const core::TaskId id = task.id;
+    auto result = co_await proxy_.forward(exchange, placement.node, route, extra,
+                                          [this, id] { driver_.started(id); });
+    switch (result.outcome) {
+      case dispatch::ProxyOutcome::kClientGone:
+        driver_.cancelled(id);
+        co_return;
+      case dispatch::ProxyOutcome::kRelayed:
+      case dispatch::ProxyOutcome::kBrokenStream: {
+        sched::TaskResult done;
+        done.ok = result.outcome == dispatch::ProxyOutcome::kRelayed && result.status < 500;
+        done.ttft = result.first_byte;
+        done.e2e = result.total;
+        done.output_tokens = result.output_tokens;
+        driver_.finished(id, done);
+        co_return;
+      }
+      case dispatch::ProxyOutcome::kNodeUnreachable:
+        driver_.finished(id, sched::TaskResult{false});
+        node_failed(placement.node);
+        spdlog::warn("request {}: node {} unreachable, {}", exchange.request_id(),
+                     nodes_.at(placement.node).spec.id,
+                     attempt + 1 < kMaxAttempts ? "trying another" : "giving up");
+        if (attempt + 1 == kMaxAttempts) {
+          co_await respond_error(exchange,
+                                 Status(ErrorCode::kUpstreamFailure,
+                                        "the nodes chosen for this request could not be reached"));
+          co_return;
+        }
+        break;
+    }
   }
-  if (tried.empty()) {
-    co_await respond_error(
-        exchange, core::unavailable("no healthy node serves '" + parsed->model +
-                                    "' right now; retry shortly"));
-  } else {
-    co_await respond_error(exchange,
-                           Status(ErrorCode::kUpstreamFailure,
-                                  "the node chosen for this request could not be reached"));
-  }
+  co_await respond_error(exchange,
+                         core::unavailable("no healthy node serves '" + task.model +
+                                           "' right now; retry shortly"),
+                         std::chrono::seconds(1));
 }
 
 }  // namespace autoglm::api

@@ -1,6 +1,7 @@
-// The gateway's HTTP front end: OpenAI-compatible routes under the context path, health
-// and readiness, and forwarding of completions to the nodes through dispatch/.
-// Shared by all I/O threads; its state is the thread-safe NodeSet and connection pool.
+// The gateway's HTTP front end: OpenAI-compatible routes under the context path, health,
+// readiness and admin routes. Each completion is parsed into a TaskSpec, placed by the
+// scheduler core (through SchedulerDriver) and forwarded to its node through dispatch/.
+// Shared by all I/O threads; its mutable state is thread-safe (NodeSet, pool, driver).
 #pragma once
 
 #include <atomic>
@@ -12,17 +13,22 @@
 #include "core/node.hpp"
 #include "dispatch/node_set.hpp"
 #include "dispatch/proxy.hpp"
+#include "dispatch/scheduler_driver.hpp"
 #include "dispatch/upstream_pool.hpp"
 #include "http/server.hpp"
+#include "parse/task_parser.hpp"
 
 namespace autoglm::api {
 
 class Gateway {
  public:
-  // `nodes` are the configured nodes plus any embedded simulated ones.
+  // `nodes` are the configured nodes plus any embedded simulated ones, in the order the
+  // scheduler's node table was built from.
   Gateway(boost::asio::io_context& io, const config::Config& config,
-          std::vector<core::NodeSpec> nodes);
+          std::vector<core::NodeSpec> nodes, std::unique_ptr<sched::Scheduler> scheduler);
 
+  void start() { driver_.start(); }
+  void stop() { driver_.stop(); }
   http::Handler handler();
   // From now on /readyz answers 503 so load balancers stop sending work.
   void begin_drain() { draining_ = true; }
@@ -33,11 +39,20 @@ class Gateway {
   boost::asio::awaitable<void> completions(http::Exchange& exchange, std::string_view route);
   boost::asio::awaitable<void> models(http::Exchange& exchange);
   boost::asio::awaitable<void> readyz(http::Exchange& exchange);
+  boost::asio::awaitable<void> admin_scheduler(http::Exchange& exchange);
+  // Marks a node that could not be reached down for the failure backoff, in both the
+  // connection layer and the scheduler.
+  void node_failed(std::size_t index);
 
+  boost::asio::io_context& io_;
   std::string context_path_;
+  std::chrono::milliseconds failure_backoff_;
+  parse::ParseOptions parse_options_;
   dispatch::NodeSet nodes_;
   dispatch::UpstreamPool pool_;
   dispatch::Proxy proxy_;
+  dispatch::SchedulerDriver driver_;
+  std::atomic<std::uint64_t> next_task_id_{1};
   std::atomic<bool> draining_{false};
 };
 

@@ -43,7 +43,10 @@ std::vector<core::NodeSpec> EmbeddedCluster::node_specs() const {
     specs.push_back(core::NodeSpec{options.node_id,
                                    node->url(),
                                    {options.model},
-                                   {{"gpu", options.profile.gpu}, {"simulated", "true"}}});
+                                   {{"gpu", options.profile.gpu},
+                                    {"profile", options.profile.name},
+                                    {"simulated", "true"}},
+                                   options.profile.max_batch});
   }
   return specs;
 }

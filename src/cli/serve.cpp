@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/gateway.hpp"
+#include "api/scheduler_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/embedded_cluster.hpp"
 #include "cli/run_support.hpp"
@@ -52,6 +53,7 @@ asio::awaitable<void> drain_on_signal(asio::io_context& io, api::Gateway& gatewa
   if (server.connections() > 0) {
     spdlog::warn("drain timeout: closing {} connection(s)", server.connections());
   }
+  gateway.stop();
   io.stop();
 }
 
@@ -80,8 +82,17 @@ void run_serve(const ServeArgs& args) {
   const int threads = config.server.threads > 0
                           ? config.server.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  core::SteadyClock clock;
+  auto scheduler = api::make_scheduler(config, nodes, clock);
+  if (!scheduler) {
+    std::cerr << "autoglm serve: " << scheduler.status().message() << "\n";
+    cluster.stop();
+    set_exit_code(2);
+    return;
+  }
   asio::io_context io(threads);
-  api::Gateway gateway(io, config, nodes);
+  api::Gateway gateway(io, config, nodes, std::move(scheduler).value());
+  gateway.start();
 
   http::ServerOptions options;
   options.host = config.server.host;
@@ -103,9 +114,10 @@ void run_serve(const ServeArgs& args) {
                  asio::detached);
 
   for (const auto& node : nodes) spdlog::info("node {} at {}", node.id, node.url);
-  spdlog::info("Open-AutoGLM {} listening on http://{}:{}{} with {} node(s), {} I/O thread(s)",
+  spdlog::info("Open-AutoGLM {} listening on http://{}:{}{} with {} node(s), policy {}, {} I/O "
+               "thread(s)",
                core::kVersion, options.host, server.port(), config.server.context_path,
-               nodes.size(), threads);
+               nodes.size(), config.scheduler.policy, threads);
   write_ready_file(args.ready_file, server.port());
 
   std::vector<std::thread> pool;

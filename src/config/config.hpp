@@ -78,7 +78,11 @@ struct SimulatedCluster {
 };
 
 struct SchedulerConfig {
-  std::string policy = "round_robin";
+  std::string policy = "dynamic";
+  Millis tick{10};                  // queued work is retried at least this often
+  Millis feedback_interval{10'000}; // node weights recomputed from measured latencies
+  double cpu_threshold = 0.85;      // a node above gets no new dispatches
+  double memory_threshold = 0.90;   // a node above has its not-yet-started work moved
 
   bool operator==(const SchedulerConfig&) const = default;
 };

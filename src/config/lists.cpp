@@ -57,12 +57,13 @@ void read_labels(const Field& field, std::map<std::string, std::string>& out) {
 core::NodeSpec read_node(const Field& item) {
   core::NodeSpec node;
   require_keys(item, {"id", "url", "models"});
-  static const std::vector<std::string> kKeys{"id", "url", "models", "labels"};
+  static const std::vector<std::string> kKeys{"id", "url", "models", "labels", "capacity"};
   item.for_each_entry(kKeys, [&](std::string_view key, const Field& value) {
     if (key == "id") value.read_nonempty_string(node.id);
     if (key == "url") read_node_url(value, node.url);
     if (key == "models") read_models(value, node.models);
     if (key == "labels") read_labels(value, node.labels);
+    if (key == "capacity") value.read_int(node.capacity, 0, 1'000'000);
   });
   return node;
 }

@@ -97,6 +97,20 @@ std::vector<KeySpec> build_schema() {
        }},
       {"scheduler.policy", true,
        [](const Field& f, Config& c) { f.read_choice(c.scheduler.policy, kPolicies); }},
+      {"scheduler.tick", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.scheduler.tick, milliseconds(1), std::chrono::seconds(10));
+       }},
+      {"scheduler.feedback-interval", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.scheduler.feedback_interval, milliseconds(100), kDay);
+       }},
+      {"scheduler.cpu-threshold", true,
+       [](const Field& f, Config& c) { f.read_positive_number(c.scheduler.cpu_threshold, 1.0); }},
+      {"scheduler.memory-threshold", true,
+       [](const Field& f, Config& c) {
+         f.read_positive_number(c.scheduler.memory_threshold, 1.0);
+       }},
       {"nodes", false, [](const Field& f, Config& c) { read_nodes(f, c.nodes); }},
       {"cluster.simulated.enabled", true,
        [](const Field& f, Config& c) { f.read_bool(c.simulated.enabled); }},

@@ -62,6 +62,11 @@ void emit_logging_upstream_scheduler(YAML::Emitter& out, const Config& config) {
 
   out << YAML::Key << "scheduler" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "policy" << YAML::Value << config.scheduler.policy;
+  out << YAML::Key << "tick" << YAML::Value << format_duration(config.scheduler.tick);
+  out << YAML::Key << "feedback-interval" << YAML::Value
+      << format_duration(config.scheduler.feedback_interval);
+  out << YAML::Key << "cpu-threshold" << YAML::Value << config.scheduler.cpu_threshold;
+  out << YAML::Key << "memory-threshold" << YAML::Value << config.scheduler.memory_threshold;
   out << YAML::EndMap;
 }
 
@@ -89,6 +94,7 @@ void emit_nodes(YAML::Emitter& out, const std::vector<core::NodeSpec>& nodes) {
       }
       out << YAML::EndMap;
     }
+    if (node.capacity > 0) out << YAML::Key << "capacity" << YAML::Value << node.capacity;
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;

@@ -45,9 +45,6 @@ NodeSet::NodeSet(std::vector<core::NodeSpec> nodes) {
     parse_http_url(state->spec.url, state->host, state->port, state->base_path);
     nodes_.push_back(std::move(state));
   }
-  for (const auto& model : models()) {
-    cursors_.emplace(model, std::make_unique<std::atomic<std::uint64_t>>(0));
-  }
 }
 
 std::vector<std::string> NodeSet::models() const {
@@ -67,24 +64,14 @@ bool NodeSet::serves(const std::string& model) const {
   });
 }
 
-std::optional<std::size_t> NodeSet::pick(const std::string& model, SteadyTime now,
-                                         const std::vector<std::size_t>& exclude) {
-  auto eligible = [&](std::size_t i) {
-    const auto& models = nodes_[i]->spec.models;
-    return std::find(models.begin(), models.end(), model) != models.end() &&
-           std::find(exclude.begin(), exclude.end(), i) == exclude.end() && is_up(i, now);
-  };
-  // Count the eligible nodes, then take the k-th: each eligible node gets an equal share
-  // even when others serve other models or are down.
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < nodes_.size(); ++i) count += eligible(i) ? 1 : 0;
-  if (count == 0) return std::nullopt;
-  auto it = cursors_.find(model);
-  std::size_t k = it->second->fetch_add(1, std::memory_order_relaxed) % count;
+bool NodeSet::any_up(const std::string& model, SteadyTime now) const {
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    if (eligible(i) && k-- == 0) return i;
+    const auto& models = nodes_[i]->spec.models;
+    if (is_up(i, now) && std::find(models.begin(), models.end(), model) != models.end()) {
+      return true;
+    }
   }
-  return std::nullopt;
+  return false;
 }
 
 void NodeSet::mark_failed(std::size_t index, SteadyTime now, std::chrono::milliseconds backoff) {

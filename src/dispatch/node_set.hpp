@@ -1,5 +1,6 @@
-// The nodes the gateway can send work to, with their passive health and the round-robin
-// choice this first slice uses (the scheduler core replaces the choice in its own issue).
+// The nodes the gateway can send work to: where to connect, and their passive health
+// (a node that could not be reached is skipped for a backoff). Choosing among them is the
+// scheduler core's job (sched/, policy/).
 // Thread-safe: every member may be called from any I/O thread.
 #pragma once
 
@@ -9,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/node.hpp"
@@ -38,15 +38,14 @@ class NodeSet {
 
   std::size_t size() const { return nodes_.size(); }
   NodeState& at(std::size_t i) { return *nodes_[i]; }
+  const NodeState& at(std::size_t i) const { return *nodes_[i]; }
 
   // Sorted, de-duplicated union of the models every node serves.
   std::vector<std::string> models() const;
   bool serves(const std::string& model) const;
 
-  // The next node by round robin among those that serve `model` and are not marked down
-  // at `now`, skipping the ids in `exclude`. Empty when there is none.
-  std::optional<std::size_t> pick(const std::string& model, SteadyTime now,
-                                  const std::vector<std::size_t>& exclude = {});
+  // Whether a node serving `model` is not marked down at `now`.
+  bool any_up(const std::string& model, SteadyTime now) const;
 
   // Skip the node until now + backoff (a failed connect or a broken answer).
   void mark_failed(std::size_t index, SteadyTime now, std::chrono::milliseconds backoff);
@@ -55,8 +54,6 @@ class NodeSet {
 
  private:
   std::vector<std::unique_ptr<NodeState>> nodes_;
-  // One round-robin cursor per model; the map is fixed after construction.
-  std::unordered_map<std::string, std::unique_ptr<std::atomic<std::uint64_t>>> cursors_;
 };
 
 }  // namespace autoglm::dispatch

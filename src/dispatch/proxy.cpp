@@ -1,5 +1,7 @@
 #include "dispatch/proxy.hpp"
 
+#include "dispatch/token_counter.hpp"
+
 #include <array>
 #include <optional>
 
@@ -53,7 +55,10 @@ Proxy::Proxy(NodeSet& nodes, UpstreamPool& pool, ProxyOptions options)
     : nodes_(nodes), pool_(pool), options_(options) {}
 
 asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_t index,
-                                            std::string_view upstream_target) {
+                                            std::string_view upstream_target,
+                                            const ExtraHeaders& extra_headers,
+                                            const std::function<void()>& on_first_byte) {
+  const auto began = std::chrono::steady_clock::now();
   NodeState& node = nodes_.at(index);
   auto request = make_upstream_request(exchange, node, upstream_target);
   beast::flat_buffer buffer;
@@ -90,6 +95,10 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
 
   const auto& head = parser.get();
   const unsigned status = head.result_int();
+  ProxyResult result{ProxyOutcome::kRelayed, status};
+  result.first_byte = std::chrono::steady_clock::now() - began;
+  if (on_first_byte) on_first_byte();
+  TokenCounter tokens;
   std::array<char, 16 * 1024> chunk;
   auto read_some = [&]() -> asio::awaitable<std::pair<beast::error_code, std::size_t>> {
     parser.get().body().data = chunk.data();
@@ -103,6 +112,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     http::Response response{static_cast<bhttp::status>(status), 11};
     response.set(bhttp::field::content_type, head[bhttp::field::content_type]);
     response.set("x-autoglm-node", node.spec.id);
+    for (const auto& [name, value] : extra_headers) response.set(name, value);
     while (!parser.is_done()) {
       auto [ec, n] = co_await read_some();
       if (ec) {
@@ -112,16 +122,21 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       response.body().append(chunk.data(), n);
     }
     if (parser.keep_alive()) pool_.release(index, std::move(upstream));
+    tokens.feed(response.body());
     co_await exchange.respond(std::move(response));
-    co_return ProxyResult{ProxyOutcome::kRelayed, status};
+    result.output_tokens = tokens.count();
+    result.total = std::chrono::steady_clock::now() - began;
+    co_return result;
   }
 
   bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(status), 11};
   out.set(bhttp::field::content_type, "text/event-stream");
   out.set(bhttp::field::cache_control, "no-cache");
   out.set("x-autoglm-node", node.spec.id);
+  for (const auto& [name, value] : extra_headers) out.set(name, value);
   if (!co_await exchange.begin_stream(std::move(out))) {
-    co_return ProxyResult{ProxyOutcome::kClientGone, status};
+    result.outcome = ProxyOutcome::kClientGone;
+    co_return result;
   }
   while (!parser.is_done()) {
     auto [ec, n] = co_await read_some();
@@ -131,15 +146,22 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
       co_await exchange.write_chunk(kBrokenStreamEvent);
       co_await exchange.end_stream();
-      co_return ProxyResult{ProxyOutcome::kBrokenStream, status};
+      result.outcome = ProxyOutcome::kBrokenStream;
+      result.total = std::chrono::steady_clock::now() - began;
+      co_return result;
     }
+    tokens.feed(std::string_view(chunk.data(), n));
     if (!co_await exchange.write_chunk(std::string_view(chunk.data(), n))) {
-      co_return ProxyResult{ProxyOutcome::kClientGone, status};
+      result.outcome = ProxyOutcome::kClientGone;
+      result.total = std::chrono::steady_clock::now() - began;
+      co_return result;
     }
   }
   if (parser.keep_alive()) pool_.release(index, std::move(upstream));
   co_await exchange.end_stream();
-  co_return ProxyResult{ProxyOutcome::kRelayed, status};
+  result.output_tokens = tokens.count();
+  result.total = std::chrono::steady_clock::now() - began;
+  co_return result;
 }
 
 }  // namespace autoglm::dispatch

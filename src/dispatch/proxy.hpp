@@ -3,7 +3,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
@@ -29,7 +33,13 @@ struct ProxyOptions {
 struct ProxyResult {
   ProxyOutcome outcome = ProxyOutcome::kNodeUnreachable;
   unsigned status = 0;  // the node's HTTP status when relayed
+  std::chrono::steady_clock::duration first_byte{0};  // from forward() to the first body byte
+  std::chrono::steady_clock::duration total{0};       // from forward() to the last byte
+  std::int64_t output_tokens = 0;  // from the answer's usage, else counted stream events
 };
+
+// Headers added to the client's answer besides x-autoglm-node.
+using ExtraHeaders = std::vector<std::pair<std::string, std::string>>;
 
 class Proxy {
  public:
@@ -38,8 +48,11 @@ class Proxy {
   // Sends `exchange`'s request body to node `index` as POST `upstream_target`, relaying the
   // answer with an x-autoglm-node header. A broken stream ends with an SSE error event and
   // `data: [DONE]`, never a hang.
+  // `on_first_byte` runs once when the node's answer begins (the task has started).
   asio::awaitable<ProxyResult> forward(http::Exchange& exchange, std::size_t index,
-                                       std::string_view upstream_target);
+                                       std::string_view upstream_target,
+                                       const ExtraHeaders& extra_headers = {},
+                                       const std::function<void()>& on_first_byte = {});
 
  private:
   NodeSet& nodes_;

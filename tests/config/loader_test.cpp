@@ -67,7 +67,8 @@ TEST(Loader, ShippedDefaultFileLoads) {
   EXPECT_EQ(config->database.kind, DatabaseKind::kSqlite);
   EXPECT_EQ(config->database.sqlite_path, "./data/autoglm.db");
   EXPECT_EQ(config->logging.level, "info");
-  EXPECT_EQ(config->scheduler.policy, "round_robin");
+  EXPECT_EQ(config->scheduler.policy, "dynamic");
+  EXPECT_EQ(config->scheduler.tick, std::chrono::milliseconds(10));
   EXPECT_TRUE(config->nodes.empty());
   EXPECT_TRUE(config->simulated.enabled);
   EXPECT_EQ(config->simulated.model, "autoglm-sim-8b");

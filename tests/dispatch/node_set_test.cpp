@@ -37,32 +37,18 @@ TEST(NodeSet, ModelsIsTheSortedUnion) {
   EXPECT_FALSE(nodes.serves("m3"));
 }
 
-TEST(NodeSet, RoundRobinCyclesOverNodesServingTheModel) {
-  NodeSet nodes(three_nodes());
-  const auto now = SteadyTime{};
-  std::vector<std::size_t> picks;
-  for (int i = 0; i < 6; ++i) picks.push_back(*nodes.pick("m2", now));
-  // Only b (1) and c (2) serve m2; each gets half.
-  EXPECT_EQ(std::count(picks.begin(), picks.end(), 1u), 3);
-  EXPECT_EQ(std::count(picks.begin(), picks.end(), 2u), 3);
-  EXPECT_FALSE(nodes.pick("m3", now).has_value());
-}
-
-TEST(NodeSet, FailedNodeIsSkippedUntilBackoffPasses) {
+TEST(NodeSet, FailedNodeIsDownUntilBackoffPasses) {
   NodeSet nodes(three_nodes());
   const auto now = SteadyTime{} + std::chrono::seconds(100);
   nodes.mark_failed(0, now, milliseconds(500));
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(*nodes.pick("m1", now), 1u);
+  EXPECT_FALSE(nodes.is_up(0, now));
+  EXPECT_TRUE(nodes.any_up("m1", now)) << "b still serves m1";
   EXPECT_TRUE(nodes.is_up(0, now + milliseconds(500)));
   nodes.mark_failed(1, now, milliseconds(500));
-  EXPECT_FALSE(nodes.pick("m1", now + milliseconds(100)).has_value());
+  EXPECT_FALSE(nodes.any_up("m1", now + milliseconds(100)));
+  EXPECT_TRUE(nodes.any_up("m2", now + milliseconds(100))) << "c serves m2";
   nodes.mark_ok(1);
-  EXPECT_EQ(*nodes.pick("m1", now + milliseconds(100)), 1u);
-}
-
-TEST(NodeSet, ExcludedNodesAreNotPicked) {
-  NodeSet nodes(three_nodes());
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(*nodes.pick("m1", SteadyTime{}, {0}), 1u);
+  EXPECT_TRUE(nodes.any_up("m1", now + milliseconds(100)));
 }
 
 }  // namespace

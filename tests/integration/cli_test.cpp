@@ -66,7 +66,7 @@ TEST(Cli, ServeWithEmbeddedSimulatedClusterAnswersChat) {
   auto started = start_autoglm(
       dir, "embedded",
       {"serve", "-c", AUTOGLM_SOURCE_DIR "/config/autoglm.yaml", "--set", "server.port=0",
-       "--set", "server.host=127.0.0.1", "--set", "cluster.simulated.speedup=20", "--set",
+       "--set", "server.host=127.0.0.1", "--set", "cluster.simulated.speedup=20", "--set", "scheduler.policy=round_robin", "--set",
        "database.url=sqlite://" + (dir.path() / "autoglm.db").string()});
   auto models = http_get(started.port, "/v1/models");
   ASSERT_EQ(models.status, 200) << models.error;

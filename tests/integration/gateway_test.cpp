@@ -29,6 +29,7 @@ class GatewayTest : public ::testing::Test {
     std::string config = "server:\n  port: 0\n  host: 127.0.0.1\n  context-path: /api\n"
                          "  threads: 2\n  drain-timeout: 10s\n"
                          "upstream:\n  failure-backoff: 30s\n  connect-timeout: 1s\n"
+                         "scheduler:\n  policy: round_robin\n"
                          "cluster:\n  simulated:\n    enabled: false\n"
                          "nodes:\n";
     for (std::size_t i = 0; i < nodes_.size(); ++i) {

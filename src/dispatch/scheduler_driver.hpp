@@ -1,0 +1,61 @@
+// Runs the scheduler core for the live gateway: owns it on one strand, turns requests into
+// submit events and waits for their placement, feeds back starts and finishes, and ticks.
+// Every public member may be called from any thread; the core is touched only on the strand.
+#pragma once
+
+#include <memory>
+#include <unordered_map>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "sched/scheduler.hpp"
+
+namespace autoglm::dispatch {
+
+namespace asio = boost::asio;
+
+// What became of a submitted task: placed on a node, or rejected with a reason.
+struct ScheduleOutcome {
+  bool placed = false;
+  sched::Placement placement;  // when placed
+  sched::Rejection rejection;  // when not
+};
+
+class SchedulerDriver {
+ public:
+  SchedulerDriver(asio::io_context& io, std::unique_ptr<sched::Scheduler> scheduler);
+  ~SchedulerDriver();
+
+  // Starts the periodic tick (scheduler.tick); stop() ends it.
+  void start();
+  void stop();
+
+  // Submits `task` and waits until the core places or rejects it. `task.id` must be unique.
+  asio::awaitable<ScheduleOutcome> schedule(core::TaskSpec task);
+
+  void started(core::TaskId task);
+  void finished(core::TaskId task, const sched::TaskResult& result);
+  void cancelled(core::TaskId task);
+  void set_healthy(core::NodeIndex node, bool healthy);
+  void update_metrics(core::NodeIndex node, const core::NodeMetrics& metrics);
+
+  // A consistent copy of the core's state, taken on the strand.
+  asio::awaitable<sched::Snapshot> snapshot();
+
+ private:
+  struct Waiter;
+  void post(std::function<void(sched::Scheduler&)> event);
+  void apply_actions();  // REQUIRES: on strand_
+  void arm_tick();       // REQUIRES: on strand_
+
+  asio::strand<asio::io_context::executor_type> strand_;
+  std::unique_ptr<sched::Scheduler> scheduler_;
+  std::unordered_map<core::TaskId, std::shared_ptr<Waiter>> waiters_;  // strand_ only
+  asio::steady_timer tick_timer_;
+  bool stopped_ = false;
+};
+
+}  // namespace autoglm::dispatch
