@@ -55,7 +55,29 @@ Gateway::Gateway(asio::io_context& io, const config::Config& config,
       proxy_(nodes_, pool_,
              dispatch::ProxyOptions{config.upstream.response_timeout,
                                     config.upstream.failure_backoff}),
-      driver_(io, std::move(scheduler)) {}
+      driver_(io, std::move(scheduler)) {
+  add_routes();
+}
+
+void Gateway::add_routes() {
+  // Handlers that need no path parameters.
+  const auto plain = [this](auto member) -> RouteHandler {
+    return [this, member](http::Exchange& exchange, const PathParams&) {
+      return (this->*member)(exchange);
+    };
+  };
+  routes_.add("GET", "/healthz", [](http::Exchange& exchange, const PathParams&) {
+    return exchange.respond(200, R"({"status":"ok"})");
+  });
+  routes_.add("GET", "/readyz", plain(&Gateway::readyz));
+  routes_.add("GET", "/v1/models", plain(&Gateway::models));
+  for (std::string route : {"/v1/chat/completions", "/v1/completions"}) {
+    routes_.add("POST", route, [this, route](http::Exchange& exchange, const PathParams&) {
+      return completions(exchange, route);
+    });
+  }
+  routes_.add("GET", "/admin/v1/scheduler", plain(&Gateway::admin_scheduler));
+}
 
 http::Handler Gateway::handler() {
   return [this](http::Exchange& exchange) { return handle(exchange); };
@@ -76,24 +98,19 @@ asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
     path.remove_prefix(context_path_.size());
   }
 
-  const bool get = method == bhttp::verb::get;
-  const bool post = method == bhttp::verb::post;
-  if (path == "/healthz" && get) {
-    co_await exchange.respond(200, R"({"status":"ok"})");
-  } else if (path == "/readyz" && get) {
-    co_await readyz(exchange);
-  } else if (path == "/v1/models" && get) {
-    co_await models(exchange);
-  } else if ((path == "/v1/chat/completions" || path == "/v1/completions") && post) {
-    co_await completions(exchange, path);
-  } else if (path == "/admin/v1/scheduler" && get) {
-    co_await admin_scheduler(exchange);
-  } else if (path == "/healthz" || path == "/readyz" || path == "/v1/models" ||
-             path == "/v1/chat/completions" || path == "/v1/completions" ||
-             path == "/admin/v1/scheduler") {
-    co_await exchange.respond(
-        405, http::openai_error_body(core::invalid_argument(
-                 std::string(bhttp::to_string(method)) + " is not allowed on " + std::string(path))));
+  const auto match = routes_.match(std::string_view(bhttp::to_string(method)), path);
+  if (match.handler) {
+    co_await (*match.handler)(exchange, match.params);
+  } else if (!match.allowed.empty()) {
+    std::string allowed;
+    for (const auto& m : match.allowed) allowed += (allowed.empty() ? "" : ", ") + m;
+    http::Response response{bhttp::status::method_not_allowed, 11};
+    response.set(bhttp::field::content_type, "application/json");
+    response.set(bhttp::field::allow, allowed);
+    response.body() = http::openai_error_body(core::invalid_argument(
+        std::string(bhttp::to_string(method)) + " is not allowed on " + std::string(path) +
+        "; allowed: " + allowed));
+    co_await exchange.respond(std::move(response));
   } else {
     co_await respond_error(exchange, core::not_found("no route for " + std::string(path)));
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/router.hpp"
 #include "config/config.hpp"
 #include "core/node.hpp"
 #include "dispatch/node_set.hpp"
@@ -35,6 +36,9 @@ class Gateway {
   const dispatch::NodeSet& nodes() const { return nodes_; }
 
  private:
+  using RouteHandler =
+      std::function<boost::asio::awaitable<void>(http::Exchange&, const PathParams&)>;
+  void add_routes();
   boost::asio::awaitable<void> handle(http::Exchange& exchange);
   boost::asio::awaitable<void> completions(http::Exchange& exchange, std::string_view route);
   boost::asio::awaitable<void> models(http::Exchange& exchange);
@@ -45,6 +49,7 @@ class Gateway {
   void node_failed(std::size_t index);
 
   boost::asio::io_context& io_;
+  Router<RouteHandler> routes_;
   std::string context_path_;
   std::chrono::milliseconds failure_backoff_;
   parse::ParseOptions parse_options_;

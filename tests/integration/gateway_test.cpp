@@ -114,6 +114,15 @@ TEST_F(GatewayTest, UnknownModelIs404) {
   EXPECT_EQ(json::parse(res.body).at("error").at("param").as_string(), "model");
 }
 
+TEST_F(GatewayTest, WrongMethodIs405WithAllow) {
+  auto res = http_get(port(), "/api/v1/chat/completions");
+  ASSERT_EQ(res.status, 405) << res.body;
+  EXPECT_EQ(res.header("allow"), "POST");
+  EXPECT_NE(json::parse(res.body).at("error").at("message").as_string().find("GET"),
+            std::string::npos);
+  EXPECT_EQ(http_get(port(), "/api/v1/nope").status, 404);
+}
+
 TEST_F(GatewayTest, ModelsHealthAndReadiness) {
   auto models = http_get(port(), "/api/v1/models");
   ASSERT_EQ(models.status, 200);

@@ -1,0 +1,97 @@
+// Routes of the gateway's HTTP API: a method and a path pattern ("/v1/tasks/{id}") to a
+// handler. Matching is pure string work; a path known under another method answers 405.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace autoglm::api {
+
+// Values of the {name} segments of a matched pattern.
+using PathParams = std::map<std::string, std::string, std::less<>>;
+
+// `Handler` is whatever the caller runs for a route (the gateway uses a coroutine).
+// Built once at start-up, then read-only: safe to match from any thread.
+template <typename Handler>
+class Router {
+ public:
+  // `pattern` is a path of literal segments and {name} segments, e.g. "/v1/tasks/{id}".
+  void add(std::string method, std::string pattern, Handler handler) {
+    routes_.push_back(Route{std::move(method), split(pattern), std::move(handler)});
+  }
+
+  struct Match {
+    const Handler* handler = nullptr;  // null: no route for this method
+    PathParams params;
+    std::vector<std::string> allowed;  // methods the path has, when handler is null
+  };
+
+  // The route for `method` and `path`; when none, `allowed` lists the methods the path
+  // does have (empty: the path is unknown, a 404).
+  Match match(std::string_view method, std::string_view path) const {
+    Match out;
+    const std::vector<std::string_view> segments = split(path);
+    for (const Route& route : routes_) {
+      PathParams params;
+      if (!matches(route.segments, segments, params)) continue;
+      if (route.method == method) {
+        out.handler = &route.handler;
+        out.params = std::move(params);
+        out.allowed.clear();
+        return out;
+      }
+      out.allowed.push_back(route.method);
+    }
+    return out;
+  }
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+
+  template <typename Str>
+  static std::vector<Str> split_as(std::string_view path) {
+    std::vector<Str> out;
+    std::size_t start = 0;
+    while (start < path.size()) {
+      if (path[start] == '/') {
+        ++start;
+        continue;
+      }
+      std::size_t end = path.find('/', start);
+      if (end == std::string_view::npos) end = path.size();
+      out.emplace_back(path.substr(start, end - start));
+      start = end;
+    }
+    return out;
+  }
+  static std::vector<std::string> split(const std::string& p) { return split_as<std::string>(p); }
+  static std::vector<std::string_view> split(std::string_view p) {
+    return split_as<std::string_view>(p);
+  }
+
+  static bool matches(const std::vector<std::string>& pattern,
+                      const std::vector<std::string_view>& path, PathParams& params) {
+    if (pattern.size() != path.size()) return false;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+      const std::string& p = pattern[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+        params.emplace(p.substr(1, p.size() - 2), std::string(path[i]));
+      } else if (p != path[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::vector<Route> routes_;
+};
+
+}  // namespace autoglm::api
