@@ -195,19 +195,29 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (!nodes_.any_up(task.model, std::chrono::steady_clock::now())) break;
     task.id = next_task_id_.fetch_add(1, std::memory_order_relaxed);
+    const core::TaskId id = task.id;
     auto outcome = co_await driver_.schedule(task);
-    if (!outcome.placed) {
-      co_await respond_error(exchange, outcome.rejection.status, outcome.rejection.retry_after);
-      co_return;
+    dispatch::ProxyResult result;
+    // The core may take the task back before its node answers (memory evacuation); then
+    // it is placed again, usually elsewhere.
+    for (;;) {
+      if (!outcome.placed) {
+        co_await respond_error(exchange, outcome.rejection.status, outcome.rejection.retry_after);
+        co_return;
+      }
+      dispatch::ExtraHeaders extra;
+      if (explain) {
+        extra.emplace_back("x-autoglm-decision", decision_header(outcome.placement, nodes_));
+      }
+      result = co_await proxy_.forward(exchange, outcome.placement.node, route, extra,
+                                       [this, id] { driver_.started(id); }, outcome.stop.get());
+      if (result.outcome != dispatch::ProxyOutcome::kStopped) break;
+      outcome = co_await driver_.replaced(id);
     }
     const auto& placement = outcome.placement;
-    dispatch::ExtraHeaders extra;
-    if (explain) extra.emplace_back("x-autoglm-decision", decision_header(placement, nodes_));
-    const core::TaskId id = task.id;
-    auto result = co_await proxy_.forward(exchange, placement.node, route, extra,
-                                          [this, id] { driver_.started(id); });
     switch (result.outcome) {
       case dispatch::ProxyOutcome::kClientGone:
+      case dispatch::ProxyOutcome::kStopped:
         driver_.cancelled(id);
         co_return;
       case dispatch::ProxyOutcome::kRelayed:

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
@@ -57,8 +58,12 @@ Proxy::Proxy(NodeSet& nodes, UpstreamPool& pool, ProxyOptions options)
 asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_t index,
                                             std::string_view upstream_target,
                                             const ExtraHeaders& extra_headers,
-                                            const std::function<void()>& on_first_byte) {
+                                            const std::function<void()>& on_first_byte,
+                                            UpstreamStop* stop) {
   const auto began = std::chrono::steady_clock::now();
+  const auto stopped = [stop] { return stop != nullptr && stop->stop_requested(); };
+  if (stopped()) co_return ProxyResult{ProxyOutcome::kStopped, 0};
+  const auto executor = co_await asio::this_coro::executor;
   NodeState& node = nodes_.at(index);
   auto request = make_upstream_request(exchange, node, upstream_target);
   beast::flat_buffer buffer;
@@ -70,6 +75,8 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   for (int attempt = 0; attempt < 2; ++attempt) {
     upstream = co_await pool_.acquire(index, attempt == 0);
     if (!upstream.stream) break;
+    if (stop) stop->attach(executor, upstream.stream.get());
+    if (stopped()) break;
     upstream.stream->expires_after(options_.response_timeout);
     auto [wec, wn] = co_await bhttp::async_write(*upstream.stream, request, kNoThrow);
     if (!wec) {
@@ -81,23 +88,25 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       spdlog::debug("request {}: node {} read failed: {}", exchange.request_id(), node.spec.id,
                     rec.message());
     }
+    if (stop) stop->detach();
     upstream.stream.reset();
     buffer.clear();
-    if (!upstream.reused) break;
+    if (!upstream.reused || stopped()) break;
+  }
+  if (stopped() && !(upstream.stream && parser_slot && parser_slot->is_header_done())) {
+    if (stop) stop->detach();
+    co_return ProxyResult{ProxyOutcome::kStopped, 0};
   }
   if (!upstream.stream) {
+    if (stop) stop->detach();
     nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
     pool_.drop(index);
     co_return ProxyResult{ProxyOutcome::kNodeUnreachable, 0};
   }
-  nodes_.mark_ok(index);
   auto& parser = *parser_slot;
-
   const auto& head = parser.get();
   const unsigned status = head.result_int();
   ProxyResult result{ProxyOutcome::kRelayed, status};
-  result.first_byte = std::chrono::steady_clock::now() - began;
-  if (on_first_byte) on_first_byte();
   TokenCounter tokens;
   std::array<char, 16 * 1024> chunk;
   auto read_some = [&]() -> asio::awaitable<std::pair<beast::error_code, std::size_t>> {
@@ -107,8 +116,15 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (ec == bhttp::error::need_buffer) ec = {};
     co_return std::pair{ec, chunk.size() - parser.get().body().size};
   };
+  const auto began_answer = [&] {
+    result.first_byte = std::chrono::steady_clock::now() - began;
+    if (on_first_byte) on_first_byte();
+  };
 
   if (!is_event_stream(head)) {
+    if (stop) stop->detach();
+    nodes_.mark_ok(index);
+    began_answer();
     http::Response response{static_cast<bhttp::status>(status), 11};
     response.set(bhttp::field::content_type, head[bhttp::field::content_type]);
     response.set("x-autoglm-node", node.spec.id);
@@ -129,6 +145,28 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     co_return result;
   }
 
+  // A stream's headers come at once, its first event after prefill. Until that event the
+  // request has not started: the client has been sent nothing, so a stop or a node failure
+  // can still move it elsewhere, and the first event is the true time to first token.
+  std::size_t first_n = 0;
+  while (first_n == 0 && !parser.is_done()) {
+    auto [ec, n] = co_await read_some();
+    if (ec) {
+      const bool was_stopped = stopped();
+      if (stop) stop->detach();
+      if (was_stopped) co_return ProxyResult{ProxyOutcome::kStopped, 0};
+      spdlog::warn("request {}: node {} failed before its stream began: {}",
+                   exchange.request_id(), node.spec.id, ec.message());
+      nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
+      pool_.drop(index);
+      co_return ProxyResult{ProxyOutcome::kNodeUnreachable, 0};
+    }
+    first_n = n;
+  }
+  if (stop) stop->detach();
+  nodes_.mark_ok(index);
+  began_answer();
+
   bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(status), 11};
   out.set(bhttp::field::content_type, "text/event-stream");
   out.set(bhttp::field::cache_control, "no-cache");
@@ -138,8 +176,16 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     result.outcome = ProxyOutcome::kClientGone;
     co_return result;
   }
-  while (!parser.is_done()) {
-    auto [ec, n] = co_await read_some();
+  for (std::size_t n = first_n;;) {
+    tokens.feed(std::string_view(chunk.data(), n));
+    if (n > 0 && !co_await exchange.write_chunk(std::string_view(chunk.data(), n))) {
+      result.outcome = ProxyOutcome::kClientGone;
+      result.total = std::chrono::steady_clock::now() - began;
+      co_return result;
+    }
+    if (parser.is_done()) break;
+    beast::error_code ec;
+    std::tie(ec, n) = co_await read_some();
     if (ec) {
       spdlog::warn("request {}: stream from node {} broke: {}", exchange.request_id(),
                    node.spec.id, ec.message());
@@ -147,12 +193,6 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       co_await exchange.write_chunk(kBrokenStreamEvent);
       co_await exchange.end_stream();
       result.outcome = ProxyOutcome::kBrokenStream;
-      result.total = std::chrono::steady_clock::now() - began;
-      co_return result;
-    }
-    tokens.feed(std::string_view(chunk.data(), n));
-    if (!co_await exchange.write_chunk(std::string_view(chunk.data(), n))) {
-      result.outcome = ProxyOutcome::kClientGone;
       result.total = std::chrono::steady_clock::now() - began;
       co_return result;
     }

@@ -14,6 +14,7 @@
 
 #include "dispatch/node_set.hpp"
 #include "dispatch/upstream_pool.hpp"
+#include "dispatch/upstream_stop.hpp"
 #include "http/server.hpp"
 
 namespace autoglm::dispatch {
@@ -23,6 +24,7 @@ enum class ProxyOutcome {
   kNodeUnreachable,  // nothing was sent to the client: safe to try another node
   kBrokenStream,     // the node failed after the answer began; the client got an error event
   kClientGone,       // the client disconnected; the upstream request was abandoned
+  kStopped,          // UpstreamStop asked before the node's answer began; nothing was sent
 };
 
 struct ProxyOptions {
@@ -49,10 +51,12 @@ class Proxy {
   // answer with an x-autoglm-node header. A broken stream ends with an SSE error event and
   // `data: [DONE]`, never a hang.
   // `on_first_byte` runs once when the node's answer begins (the task has started).
+  // `stop`, when given, can take the request back until then (outcome kStopped).
   asio::awaitable<ProxyResult> forward(http::Exchange& exchange, std::size_t index,
                                        std::string_view upstream_target,
                                        const ExtraHeaders& extra_headers = {},
-                                       const std::function<void()>& on_first_byte = {});
+                                       const std::function<void()>& on_first_byte = {},
+                                       UpstreamStop* stop = nullptr);
 
  private:
   NodeSet& nodes_;

@@ -18,6 +18,8 @@ using OutcomeChannel =
 // the strand hands results over by posting there.
 struct SchedulerDriver::Waiter {
   std::shared_ptr<OutcomeChannel> channel;
+  std::shared_ptr<UpstreamStop> stop;  // of the current placement
+  bool placed = false;                 // a placement was delivered and is in use
   void deliver(ScheduleOutcome outcome) {
     auto ch = channel;
     asio::post(ch->get_executor(), [ch, outcome = std::move(outcome)]() mutable {
@@ -64,28 +66,37 @@ void SchedulerDriver::apply_actions() {
   sched::Actions actions = scheduler_->take_actions();
   for (auto& placement : actions.dispatch) {
     auto it = waiters_.find(placement.task);
-    if (it == waiters_.end()) {
-      // Placed again after a cancellation: the live gateway does not re-run a request that
-      // was already handed to a node, so the copy is dropped (see Cancellation below).
+    if (it == waiters_.end() || it->second->placed) {
+      // The request ended, or its node answered before the take-back reached it: it is
+      // not run a second time.
       scheduler_->cancelled(placement.task);
       continue;
     }
-    it->second->deliver(ScheduleOutcome{true, std::move(placement), {}});
-    waiters_.erase(it);
+    it->second->placed = true;
+    it->second->stop = std::make_shared<UpstreamStop>();
+    it->second->deliver(ScheduleOutcome{true, std::move(placement), {}, it->second->stop});
   }
   for (auto& rejection : actions.reject) {
     auto it = waiters_.find(rejection.task);
     if (it == waiters_.end()) continue;
-    it->second->deliver(ScheduleOutcome{false, {}, std::move(rejection)});
+    it->second->deliver(ScheduleOutcome{false, {}, std::move(rejection), nullptr});
     waiters_.erase(it);
   }
   for (const auto& cancellation : actions.cancel) {
-    // The request is already being proxied; live requests are not preemptible, so this
-    // arises only from memory evacuation. The request finishes where it is.
-    spdlog::warn("task {} on node {}: cancellation ({}) not applied to a live request",
-                 cancellation.task, cancellation.node, cancellation.reason);
+    auto it = waiters_.find(cancellation.task);
+    if (it == waiters_.end() || !it->second->placed) {
+      spdlog::warn("task {} on node {}: cannot be taken back ({})", cancellation.task,
+                   cancellation.node, cancellation.reason);
+      continue;
+    }
+    spdlog::info("task {}: taken back from node {} ({})", cancellation.task, cancellation.node,
+                 cancellation.reason);
+    it->second->placed = false;
+    it->second->stop->request_stop();
   }
 }
+
+void SchedulerDriver::forget(core::TaskId task) { waiters_.erase(task); }
 
 asio::awaitable<ScheduleOutcome> SchedulerDriver::schedule(core::TaskSpec task) {
   auto executor = co_await asio::this_coro::executor;
@@ -100,16 +111,45 @@ asio::awaitable<ScheduleOutcome> SchedulerDriver::schedule(core::TaskSpec task) 
   co_return outcome;
 }
 
+asio::awaitable<ScheduleOutcome> SchedulerDriver::replaced(core::TaskId task) {
+  // Fetch the task's channel on the strand; the next placement may already be in it.
+  using Lookup =
+      asio::experimental::channel<void(boost::system::error_code, std::shared_ptr<Waiter>)>;
+  auto executor = co_await asio::this_coro::executor;
+  auto lookup = std::make_shared<Lookup>(executor, 1);
+  asio::post(strand_, [this, task, lookup] {
+    auto it = waiters_.find(task);
+    std::shared_ptr<Waiter> waiter = it == waiters_.end() ? nullptr : it->second;
+    asio::post(lookup->get_executor(), [lookup, waiter] {
+      lookup->try_send(boost::system::error_code{}, waiter);
+    });
+  });
+  auto [lec, waiter] = co_await lookup->async_receive(kNoThrow);
+  if (!waiter) {
+    co_return ScheduleOutcome{
+        false, {}, sched::Rejection{task, core::unavailable("the task is no longer scheduled"), {}},
+        nullptr};
+  }
+  auto [ec, outcome] = co_await waiter->channel->async_receive(kNoThrow);
+  co_return outcome;
+}
+
 void SchedulerDriver::started(core::TaskId task) {
   post([task](sched::Scheduler& s) { s.started(task); });
 }
 
 void SchedulerDriver::finished(core::TaskId task, const sched::TaskResult& result) {
-  post([task, result](sched::Scheduler& s) { s.finished(task, result); });
+  post([this, task, result](sched::Scheduler& s) {
+    forget(task);
+    s.finished(task, result);
+  });
 }
 
 void SchedulerDriver::cancelled(core::TaskId task) {
-  post([task](sched::Scheduler& s) { s.cancelled(task); });
+  post([this, task](sched::Scheduler& s) {
+    forget(task);
+    s.cancelled(task);
+  });
 }
 
 void SchedulerDriver::set_healthy(core::NodeIndex node, bool healthy) {

@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "dispatch/upstream_stop.hpp"
 #include "sched/scheduler.hpp"
 
 namespace autoglm::dispatch {
@@ -22,6 +23,9 @@ struct ScheduleOutcome {
   bool placed = false;
   sched::Placement placement;  // when placed
   sched::Rejection rejection;  // when not
+  // When placed: lets the core take the task back before the node's answer begins; pass
+  // it to Proxy::forward.
+  std::shared_ptr<UpstreamStop> stop;
 };
 
 class SchedulerDriver {
@@ -34,7 +38,12 @@ class SchedulerDriver {
   void stop();
 
   // Submits `task` and waits until the core places or rejects it. `task.id` must be unique.
+  // Until finished() or cancelled(), the core may take the task back before it started
+  // (memory evacuation, preemption): then the outcome's `stop` stops the upstream request
+  // and the caller, seeing ProxyOutcome::kStopped, waits for the new placement with
+  // replaced(). Call replaced() from the executor that called schedule().
   asio::awaitable<ScheduleOutcome> schedule(core::TaskSpec task);
+  asio::awaitable<ScheduleOutcome> replaced(core::TaskId task);
 
   void started(core::TaskId task);
   void finished(core::TaskId task, const sched::TaskResult& result);
@@ -48,12 +57,14 @@ class SchedulerDriver {
  private:
   struct Waiter;
   void post(std::function<void(sched::Scheduler&)> event);
+  void forget(core::TaskId task);  // REQUIRES: on strand_
   void apply_actions();  // REQUIRES: on strand_
   void arm_tick();       // REQUIRES: on strand_
 
   asio::strand<asio::io_context::executor_type> strand_;
   std::unique_ptr<sched::Scheduler> scheduler_;
-  std::unordered_map<core::TaskId, std::shared_ptr<Waiter>> waiters_;  // strand_ only
+  // Tasks submitted and not yet finished or cancelled, by id.  strand_ only.
+  std::unordered_map<core::TaskId, std::shared_ptr<Waiter>> waiters_;
   asio::steady_timer tick_timer_;
   bool stopped_ = false;
 };
