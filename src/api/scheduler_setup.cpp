@@ -14,15 +14,35 @@ sched::SchedulerOptions scheduler_options(const config::SchedulerConfig& config)
   return options;
 }
 
+core::Result<std::unique_ptr<policy::Pipeline>> make_pipeline(
+    const std::string& preset, const std::optional<config::PipelineConfig>& composed,
+    const std::string& where) {
+  core::Result<policy::PipelineSpec> spec = core::invalid_argument("no policy");
+  if (composed) {
+    spec = policy::PipelineSpec{"custom", composed->filters, composed->scorers, composed->picker};
+  } else {
+    spec = policy::preset(preset);
+  }
+  if (!spec) return core::invalid_argument(where + ": " + spec.status().message(), where);
+  auto pipeline = policy::build_pipeline(*spec);
+  if (!pipeline) return core::invalid_argument(where + ": " + pipeline.status().message(), where);
+  return pipeline;
+}
+
 core::Result<std::unique_ptr<sched::Scheduler>> make_scheduler(
     const config::Config& config, const std::vector<core::NodeSpec>& nodes,
     const core::Clock& clock) {
-  auto spec = policy::preset(config.scheduler.policy);
-  if (!spec) return spec.status();
-  auto pipeline = policy::build_pipeline(*spec);
+  const config::SchedulerConfig& sc = config.scheduler;
+  auto pipeline = make_pipeline(sc.policy, sc.pipeline,
+                                sc.pipeline ? "scheduler.pipeline" : "scheduler.policy");
   if (!pipeline) return pipeline.status();
-  auto scheduler = std::make_unique<sched::Scheduler>(scheduler_options(config.scheduler), clock,
+  auto scheduler = std::make_unique<sched::Scheduler>(scheduler_options(sc), clock,
                                                       std::move(pipeline).value());
+  for (const auto& [model, choice] : sc.models) {
+    auto model_pipeline = make_pipeline(choice.preset, choice.pipeline, "scheduler.models." + model);
+    if (!model_pipeline) return model_pipeline.status();
+    scheduler->set_model_policy(model, std::move(model_pipeline).value());
+  }
   for (const auto& node : nodes) {
     core::NodeView view;
     view.id = node.id;

@@ -15,6 +15,11 @@ namespace autoglm::api {
 
 sched::SchedulerOptions scheduler_options(const config::SchedulerConfig& config);
 
+// A preset by name, or the composed pipeline when given; errors name `where` (the key).
+core::Result<std::unique_ptr<policy::Pipeline>> make_pipeline(
+    const std::string& preset, const std::optional<config::PipelineConfig>& composed,
+    const std::string& where);
+
 core::Result<std::unique_ptr<sched::Scheduler>> make_scheduler(
     const config::Config& config, const std::vector<core::NodeSpec>& nodes,
     const core::Clock& clock);

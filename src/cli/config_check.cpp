@@ -1,10 +1,26 @@
 #include <iostream>
 
+#include "api/scheduler_setup.hpp"
 #include "cli/commands.hpp"
 #include "config/loader.hpp"
 
 namespace autoglm::cli {
+namespace {
 
+// Policy part names are known to the policy registry, not to the config reader.
+core::Status check_policies(const config::SchedulerConfig& scheduler) {
+  auto status = api::make_pipeline(scheduler.policy, scheduler.pipeline,
+                                   scheduler.pipeline ? "scheduler.pipeline" : "scheduler.policy");
+  if (!status) return status.status();
+  for (const auto& [model, choice] : scheduler.models) {
+    auto model_status = api::make_pipeline(choice.preset, choice.pipeline,
+                                           "scheduler.models." + model);
+    if (!model_status) return model_status.status();
+  }
+  return core::Status();
+}
+
+}  // namespace
 
 void add_config_command(CLI::App& app) {
   auto* config_cmd = app.add_subcommand("config", "Work with configuration files");
@@ -17,6 +33,11 @@ void add_config_command(CLI::App& app) {
     auto loaded = config::load(*load);
     if (!loaded) {
       std::cerr << loaded.status().message() << "\n";
+      set_exit_code(1);
+      return;
+    }
+    if (auto policies = check_policies(loaded->scheduler); !policies) {
+      std::cerr << loaded->source_file << ": " << policies.message() << "\n";
       set_exit_code(1);
       return;
     }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,8 +78,27 @@ struct SimulatedCluster {
   bool operator==(const SimulatedCluster&) const = default;
 };
 
+// A policy pipeline composed from part names (see docs/policies.md).
+struct PipelineConfig {
+  std::vector<std::string> filters;
+  std::vector<std::pair<std::string, double>> scorers;  // name, weight
+  std::string picker = "max_score";
+
+  bool operator==(const PipelineConfig&) const = default;
+};
+
+// A preset name, or a composed pipeline.
+struct PolicyChoice {
+  std::string preset;
+  std::optional<PipelineConfig> pipeline;
+
+  bool operator==(const PolicyChoice&) const = default;
+};
+
 struct SchedulerConfig {
   std::string policy = "dynamic";
+  std::optional<PipelineConfig> pipeline;      // when set, used instead of `policy`
+  std::map<std::string, PolicyChoice> models;  // per-model overrides
   Millis tick{10};                  // queued work is retried at least this often
   Millis feedback_interval{10'000}; // node weights recomputed from measured latencies
   double cpu_threshold = 0.85;      // a node above gets no new dispatches

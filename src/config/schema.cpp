@@ -6,6 +6,7 @@
 
 #include "config/database_url.hpp"
 #include "config/lists.hpp"
+#include "config/policy_config.hpp"
 
 namespace autoglm::config {
 namespace {
@@ -97,6 +98,10 @@ std::vector<KeySpec> build_schema() {
        }},
       {"scheduler.policy", true,
        [](const Field& f, Config& c) { f.read_choice(c.scheduler.policy, kPolicies); }},
+      {"scheduler.pipeline", false,
+       [](const Field& f, Config& c) { read_pipeline(f, c.scheduler.pipeline); }},
+      {"scheduler.models", false,
+       [](const Field& f, Config& c) { read_model_policies(f, c.scheduler.models); }},
       {"scheduler.tick", true,
        [](const Field& f, Config& c) {
          f.read_duration(c.scheduler.tick, milliseconds(1), std::chrono::seconds(10));

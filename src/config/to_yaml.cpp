@@ -45,6 +45,35 @@ void emit_database(YAML::Emitter& out, const DatabaseConfig& database) {
   out << YAML::EndMap;
 }
 
+void emit_pipeline(YAML::Emitter& out, const PipelineConfig& pipeline) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "filters" << YAML::Value << YAML::Flow << pipeline.filters;
+  out << YAML::Key << "scorers" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  for (const auto& [name, weight] : pipeline.scorers) out << YAML::Key << name << YAML::Value << weight;
+  out << YAML::EndMap;
+  out << YAML::Key << "picker" << YAML::Value << pipeline.picker;
+  out << YAML::EndMap;
+}
+
+void emit_policies(YAML::Emitter& out, const SchedulerConfig& scheduler) {
+  out << YAML::Key << "policy" << YAML::Value << scheduler.policy;
+  if (scheduler.pipeline) {
+    out << YAML::Key << "pipeline" << YAML::Value;
+    emit_pipeline(out, *scheduler.pipeline);
+  }
+  if (scheduler.models.empty()) return;
+  out << YAML::Key << "models" << YAML::Value << YAML::BeginMap;
+  for (const auto& [model, choice] : scheduler.models) {
+    out << YAML::Key << model << YAML::Value;
+    if (choice.pipeline) {
+      emit_pipeline(out, *choice.pipeline);
+    } else {
+      out << choice.preset;
+    }
+  }
+  out << YAML::EndMap;
+}
+
 void emit_logging_upstream_scheduler(YAML::Emitter& out, const Config& config) {
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "level" << YAML::Value << config.logging.level;
@@ -61,7 +90,7 @@ void emit_logging_upstream_scheduler(YAML::Emitter& out, const Config& config) {
   out << YAML::EndMap;
 
   out << YAML::Key << "scheduler" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "policy" << YAML::Value << config.scheduler.policy;
+  emit_policies(out, config.scheduler);
   out << YAML::Key << "tick" << YAML::Value << format_duration(config.scheduler.tick);
   out << YAML::Key << "feedback-interval" << YAML::Value
       << format_duration(config.scheduler.feedback_interval);

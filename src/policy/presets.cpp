@@ -1,5 +1,5 @@
 // The named policies. Each is only a PipelineSpec: parts and weights, nothing else, so a
-// preset can be copied into `scheduler.pipelines` and tuned without touching code.
+// preset can be copied into `scheduler.pipeline` and tuned without touching code.
 #include <string>
 #include <vector>
 
@@ -115,7 +115,7 @@ core::Result<PipelineSpec> preset(const std::string& name) {
   std::string known;
   for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
   return core::invalid_argument("unknown policy '" + name + "'; known policies: " + known +
-                                    " (or a pipeline defined under scheduler.pipelines)",
+                                    " (or compose one under scheduler.pipeline)",
                                 "scheduler.policy");
 }
 

@@ -54,6 +54,16 @@ TEST(Cli, ConfigCheckFailsWithFileLineAndKey) {
   EXPECT_NE(out.find("port"), std::string::npos) << "no did-you-mean in:\n" << out;
 }
 
+TEST(Cli, ConfigCheckKnowsPolicyPartNames) {
+  TempDir dir;
+  auto path = dir.write("policy.yaml",
+                        "scheduler:\n  pipeline:\n    scorers: {queue_dept: 1}\n");
+  std::string out;
+  EXPECT_NE(run_autoglm({"config", "check", "-c", path.string()}, out), 0);
+  EXPECT_NE(out.find("scheduler.pipeline"), std::string::npos) << out;
+  EXPECT_NE(out.find("unknown scorer 'queue_dept'"), std::string::npos) << out;
+}
+
 TEST(Cli, ShippedDefaultConfigIsValid) {
   std::string out;
   EXPECT_EQ(run_autoglm({"config", "check", "-c", AUTOGLM_SOURCE_DIR "/config/autoglm.yaml"}, out),
