@@ -63,7 +63,7 @@ class RawValue {
   std::string describe() const;
 
  private:
-  RawValue(Kind kind, Origin origin) : kind_(kind), origin_(std::move(origin)) {}
+  RawValue(Kind kind, Origin origin);  // defined below, once Entry is complete
 
   Kind kind_ = Kind::kNull;
   Origin origin_;
@@ -89,5 +89,8 @@ core::Result<RawValue> parse_yaml_value(const std::string& text, const Origin& o
 
 // Reads and parses a file; a missing or unreadable file is an error naming it.
 core::Result<RawValue> read_yaml_file(const std::string& path);
+
+inline RawValue::RawValue(Kind kind, Origin origin)
+    : kind_(kind), origin_(std::move(origin)) {}
 
 }  // namespace autoglm::config

@@ -1,7 +1,8 @@
 // The nodes the gateway can send work to: where to connect, and their passive health
 // (a node that could not be reached is skipped for a backoff). Choosing among them is the
 // scheduler core's job (sched/, policy/).
-// Thread-safe: every member may be called from any I/O thread.
+// Thread-safe: every member may be called from any I/O thread. Nodes are only ever added
+// (a deregistered node stays, marked removed), so indices and references stay valid.
 #pragma once
 
 #include <atomic>
@@ -9,10 +10,12 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
 #include "core/node.hpp"
+#include "core/status.hpp"
 
 namespace autoglm::dispatch {
 
@@ -29,16 +32,25 @@ struct NodeState {
   std::atomic<std::int64_t> in_flight{0};
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> failures{0};
+  std::atomic<bool> removed{false};  // deregistered: never chosen again
 };
 
 class NodeSet {
  public:
   // Throws std::invalid_argument for a URL that is not http://host[:port] (start-up error).
   explicit NodeSet(std::vector<core::NodeSpec> nodes);
+  NodeSet(const NodeSet&) = delete;
+  NodeSet& operator=(const NodeSet&) = delete;
 
-  std::size_t size() const { return nodes_.size(); }
-  NodeState& at(std::size_t i) { return *nodes_[i]; }
-  const NodeState& at(std::size_t i) const { return *nodes_[i]; }
+  std::size_t size() const;
+  NodeState& at(std::size_t i);
+  const NodeState& at(std::size_t i) const;
+  // The index of the node with this id, if any (removed ones included).
+  std::optional<std::size_t> find(std::string_view id) const;
+
+  // Adds a node (its index is the old size()). Returns an error for a bad URL.
+  core::Result<std::size_t> add(core::NodeSpec spec);
+  void mark_removed(std::size_t index);
 
   // Sorted, de-duplicated union of the models every node serves.
   std::vector<std::string> models() const;
@@ -53,6 +65,7 @@ class NodeSet {
   bool is_up(std::size_t index, SteadyTime now) const;
 
  private:
+  mutable std::shared_mutex mu_;  // guards the vector, not the nodes (they are atomics)
   std::vector<std::unique_ptr<NodeState>> nodes_;
 };
 

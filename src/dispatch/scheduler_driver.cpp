@@ -152,6 +152,14 @@ void SchedulerDriver::cancelled(core::TaskId task) {
   });
 }
 
+void SchedulerDriver::add_node(core::NodeView node) {
+  post([node = std::move(node)](sched::Scheduler& s) mutable { s.add_node(std::move(node)); });
+}
+
+void SchedulerDriver::set_draining(core::NodeIndex node, bool draining) {
+  post([node, draining](sched::Scheduler& s) { s.set_draining(node, draining); });
+}
+
 void SchedulerDriver::set_healthy(core::NodeIndex node, bool healthy) {
   post([node, healthy](sched::Scheduler& s) { s.set_healthy(node, healthy); });
 }

@@ -48,7 +48,11 @@ class SchedulerDriver {
   void started(core::TaskId task);
   void finished(core::TaskId task, const sched::TaskResult& result);
   void cancelled(core::TaskId task);
+  // Appends a node to the core's table; indices follow the order of add_node calls, so a
+  // caller that adds to its own node list and here under one lock keeps them aligned.
+  void add_node(core::NodeView node);
   void set_healthy(core::NodeIndex node, bool healthy);
+  void set_draining(core::NodeIndex node, bool draining);
   void update_metrics(core::NodeIndex node, const core::NodeMetrics& metrics);
 
   // A consistent copy of the core's state, taken on the strand.

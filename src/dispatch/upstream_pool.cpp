@@ -13,18 +13,21 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 UpstreamPool::UpstreamPool(asio::io_context& io, NodeSet& nodes,
                            std::chrono::milliseconds connect_timeout,
                            std::size_t max_idle_per_node)
-    : io_(io), nodes_(nodes), connect_timeout_(connect_timeout), max_idle_(max_idle_per_node) {
-  pools_.reserve(nodes.size());
-  for (std::size_t i = 0; i < nodes.size(); ++i) pools_.push_back(std::make_unique<NodePool>());
+    : io_(io), nodes_(nodes), connect_timeout_(connect_timeout), max_idle_(max_idle_per_node) {}
+
+UpstreamPool::NodePool& UpstreamPool::pool(std::size_t index) {
+  std::lock_guard lock(pools_mu_);
+  while (pools_.size() <= index) pools_.push_back(std::make_unique<NodePool>());
+  return *pools_[index];
 }
 
 asio::awaitable<Upstream> UpstreamPool::acquire(std::size_t index, bool allow_reuse) {
   if (allow_reuse) {
-    NodePool& pool = *pools_[index];
-    std::unique_lock lock(pool.mu);
-    while (!pool.idle.empty()) {
-      auto stream = std::move(pool.idle.back());
-      pool.idle.pop_back();
+    NodePool& idle = pool(index);
+    std::unique_lock lock(idle.mu);
+    while (!idle.idle.empty()) {
+      auto stream = std::move(idle.idle.back());
+      idle.idle.pop_back();
       if (stream->socket().is_open()) co_return Upstream{std::move(stream), true};
     }
   }
@@ -45,15 +48,15 @@ asio::awaitable<Upstream> UpstreamPool::acquire(std::size_t index, bool allow_re
 void UpstreamPool::release(std::size_t index, Upstream upstream) {
   if (!upstream.stream || !upstream.stream->socket().is_open()) return;
   upstream.stream->expires_never();
-  NodePool& pool = *pools_[index];
-  std::lock_guard lock(pool.mu);
-  if (pool.idle.size() < max_idle_) pool.idle.push_back(std::move(upstream.stream));
+  NodePool& idle = pool(index);
+  std::lock_guard lock(idle.mu);
+  if (idle.idle.size() < max_idle_) idle.idle.push_back(std::move(upstream.stream));
 }
 
 void UpstreamPool::drop(std::size_t index) {
-  NodePool& pool = *pools_[index];
-  std::lock_guard lock(pool.mu);
-  pool.idle.clear();
+  NodePool& idle = pool(index);
+  std::lock_guard lock(idle.mu);
+  idle.idle.clear();
 }
 
 }  // namespace autoglm::dispatch

@@ -42,10 +42,12 @@ class UpstreamPool {
     std::mutex mu;
     std::vector<std::unique_ptr<beast::tcp_stream>> idle;
   };
+  NodePool& pool(std::size_t index);  // grows with the node set
   asio::io_context& io_;
   NodeSet& nodes_;
   std::chrono::milliseconds connect_timeout_;
   std::size_t max_idle_;
+  std::mutex pools_mu_;  // guards the vector; NodePool::mu guards each pool
   std::vector<std::unique_ptr<NodePool>> pools_;
 };
 

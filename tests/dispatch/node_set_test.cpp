@@ -53,3 +53,42 @@ TEST(NodeSet, FailedNodeIsDownUntilBackoffPasses) {
 
 }  // namespace
 }  // namespace autoglm::dispatch
+
+namespace autoglm::dispatch {
+namespace {
+
+TEST(NodeSet, AddedNodesGetTheNextIndexAndCanBeFound) {
+  NodeSet nodes(three_nodes());
+  auto added = nodes.add({"d", "http://127.0.0.1:9004", {"m3"}, {}});
+  ASSERT_TRUE(added.is_ok()) << added.status().message();
+  EXPECT_EQ(*added, 3u);
+  EXPECT_EQ(nodes.size(), 4u);
+  EXPECT_EQ(nodes.find("d"), std::optional<std::size_t>(3));
+  EXPECT_EQ(nodes.find("zz"), std::nullopt);
+  EXPECT_TRUE(nodes.serves("m3"));
+}
+
+TEST(NodeSet, BadUrlsAreErrorsNotExceptionsWhenAdding) {
+  NodeSet nodes({});
+  auto added = nodes.add({"x", "https://a:1", {"m"}, {}});
+  ASSERT_FALSE(added.is_ok());
+  EXPECT_EQ(added.status().param(), "url");
+  EXPECT_FALSE(nodes.add({"x", "http://a:port", {"m"}, {}}).is_ok());
+  EXPECT_EQ(nodes.size(), 0u);
+}
+
+TEST(NodeSet, RemovedNodesServeNothingAndAreNeverUp) {
+  NodeSet nodes(three_nodes());
+  nodes.mark_removed(0);
+  const auto now = std::chrono::steady_clock::now();
+  EXPECT_FALSE(nodes.is_up(0, now));
+  EXPECT_TRUE(nodes.serves("m1")) << "b still serves m1";
+  nodes.mark_removed(1);
+  EXPECT_FALSE(nodes.serves("m1"));
+  EXPECT_FALSE(nodes.any_up("m1", now));
+  EXPECT_EQ(nodes.models(), (std::vector<std::string>{"m2"}));
+  EXPECT_EQ(nodes.find("a"), std::optional<std::size_t>(0)) << "indices stay";
+}
+
+}  // namespace
+}  // namespace autoglm::dispatch
