@@ -10,9 +10,10 @@
 #include <optional>
 
 #include "cli/commands.hpp"
-#include "policy/pipeline.hpp"
+#include "sim/plots.hpp"
 #include "sim/report.hpp"
 #include "sim/scenario.hpp"
+#include "sim/workload_export.hpp"
 
 namespace autoglm::cli {
 
@@ -23,6 +24,8 @@ struct SimulateArgs {
   std::vector<std::string> policies;
   std::string format = "table";
   std::string out;
+  std::string plot_dir;
+  std::string dump_requests;
   std::optional<std::uint64_t> seed;
   double rate_scale = 1;
   bool progress = false;
@@ -77,7 +80,10 @@ int run_simulate(const SimulateArgs& args) {
   s.workload.rate_scale *= args.rate_scale;
   if (!args.policies.empty()) {
     for (const auto& p : args.policies) {
-      if (auto spec = policy::preset(p); !spec) return fail(spec.status().message(), 2);
+      if (!sim::knows_policy(s, p)) {
+        return fail("unknown policy '" + p + "'; name a preset (docs/policies.md) or one of the "
+                    "scenario's pipelines", 2);
+      }
     }
     s.policies = args.policies;
   }
@@ -90,10 +96,20 @@ int run_simulate(const SimulateArgs& args) {
     std::cerr << fmt::format("{}: {} ({:.2f} s to load)\n", s.name, workload->description, load_s);
   }
 
+  if (!args.dump_requests.empty()) {
+    std::ofstream dump(args.dump_requests);
+    if (!(dump << sim::requests_csv(*workload))) return fail("cannot write " + args.dump_requests, 1);
+  }
+
   sim::ScenarioReport report{s.name, workload->description, {}};
+  std::vector<sim::PolicyPlotData> plots;
   const bool show_bar = args.progress || ::isatty(STDERR_FILENO);
   for (const std::string& policy : s.policies) {
     sim::SimulationOptions options = sim::simulation_options(s, policy);
+    if (!args.plot_dir.empty() && !workload->requests.empty()) {
+      options.sample_interval = sim::plot_sample_interval(workload->requests.back().arrival -
+                                                          workload->requests.front().arrival);
+    }
     ProgressBar bar(policy, show_bar && !args.quiet);
     options.progress = [&bar](double f) { bar.update(f); };
     const auto start = std::chrono::steady_clock::now();
@@ -107,6 +123,16 @@ int run_simulate(const SimulateArgs& args) {
                                wall > 0 ? double(result->events) / wall / 1e6 : 0.0);
     }
     report.policies.push_back(sim::summarize(*workload, *result));
+    if (!args.plot_dir.empty()) plots.push_back(sim::plot_data(*result));
+  }
+  if (!args.plot_dir.empty()) {
+    if (auto st = sim::write_plots(args.plot_dir, sim::scenario_plots(s.name, plots)); !st) {
+      return fail(st.message(), 1);
+    }
+    if (!args.quiet) {
+      std::cerr << fmt::format("charts in {}: e2e_cdf.svg, ttft_cdf.svg, utilisation.svg, "
+                               "queue.svg\n", args.plot_dir);
+    }
   }
 
   const std::string text = sim::render_report(report, *format);
@@ -135,6 +161,10 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--format,-f", args->format, "table, json, csv, md or seed-table")
       ->capture_default_str();
   cmd->add_option("--out,-o", args->out, "Write the report here instead of stdout");
+  cmd->add_option("--plot", args->plot_dir,
+                  "Write SVG charts here: latency CDFs, utilisation and queue length over time");
+  cmd->add_option("--dump-requests", args->dump_requests,
+                  "Write the workload's request list here as CSV (for replaying it live)");
   cmd->add_option("--seed", args->seed, "Override the scenario's seed");
   cmd->add_option("--rate-scale", args->rate_scale,
                   "Multiply the arrival rate (2: twice as fast; 0.5: half)")

@@ -87,14 +87,54 @@ void read_failures(YamlFields& f, ClusterSpec& out) {
   }
 }
 
+// One `pipelines.<name>:` entry: {filters: [...], scorers: {name: weight}, picker: ...}.
+void read_pipeline(YamlFields& p, const std::string& name, Scenario& s) {
+  policy::PipelineSpec spec;
+  spec.name = name;
+  spec.filters = p.string_list("filters", true).value_or(std::vector<std::string>{});
+  spec.picker = p.string("picker").value_or("max_score");
+  if (const YAML::Node scorers = p.get("scorers"); scorers && p.ok()) {
+    if (!scorers.IsMap()) return p.fail(scorers, "scorers", "expected a map of scorer: weight");
+    YamlFields weights(p, scorers, "scorers");
+    for (const auto& kv : scorers) {
+      const std::string scorer = kv.first.as<std::string>();
+      const auto w = weights.number(scorer.c_str(), true, Sign::kNonNegative);
+      if (w) spec.scorers.emplace_back(scorer, *w);
+    }
+  }
+  p.reject_unknown({"filters", "scorers", "picker"});
+  if (!p.ok()) return;
+  if (auto built = policy::build_pipeline(spec); !built) {
+    return p.fail_here(built.status().message());
+  }
+  s.pipelines[name] = std::move(spec);
+}
+
+void read_pipelines(YamlFields& f, Scenario& s) {
+  const YAML::Node map = f.get("pipelines");
+  if (!map || !f.ok()) return;
+  if (!map.IsMap()) return f.fail(map, "pipelines", "expected a map of name: {filters, scorers, picker}");
+  YamlFields all(f, map, "pipelines");
+  for (const auto& kv : map) {
+    const std::string name = kv.first.as<std::string>();
+    if (!kv.second.IsMap()) {
+      return all.fail(kv.second, name, "expected a map with filters, scorers and picker");
+    }
+    YamlFields p(all, kv.second, name);
+    read_pipeline(p, name, s);
+    if (!f.ok()) return;
+  }
+}
+
 void read_policies(YamlFields& f, Scenario& s) {
   const auto policies = f.string_list("policies", true);
   if (!policies) return;
   const auto known = policy::preset_names();
   for (const std::string& p : *policies) {
-    if (std::find(known.begin(), known.end(), p) == known.end()) {
+    if (!knows_policy(s, p)) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      for (const auto& [k, spec] : s.pipelines) list += ", " + k;
       return f.fail(f.get("policies"), "policies",
                     fmt::format("unknown policy '{}'; known policies: {}", p, list));
     }
@@ -126,6 +166,7 @@ core::Result<Scenario> parse_scenario(const std::string& yaml, const std::string
   s.name = f.string("name").value_or(std::filesystem::path(origin).stem().string());
   s.description = f.string("description").value_or("");
   s.seed = static_cast<std::uint64_t>(f.integer("seed", false, Sign::kNonNegative).value_or(1));
+  read_pipelines(f, s);
   read_policies(f, s);
   s.client_timeout = seconds(f.number("client_timeout_s", false, Sign::kNonNegative).value_or(0));
   const auto duration = f.number("duration_s");
@@ -153,8 +194,8 @@ core::Result<Scenario> parse_scenario(const std::string& yaml, const std::string
     }
   }
   s.workload.duration_s = duration;
-  f.reject_unknown({"name", "description", "seed", "policies", "client_timeout_s", "duration_s",
-                    "cluster", "scheduler", "workload"});
+  f.reject_unknown({"name", "description", "seed", "policies", "pipelines", "client_timeout_s",
+                    "duration_s", "cluster", "scheduler", "workload"});
   if (!f.ok()) return f.status();
   return s;
 }
@@ -168,9 +209,18 @@ core::Result<Scenario> load_scenario(const std::string& path) {
   return parse_scenario(text.str(), path, dir);
 }
 
+bool knows_policy(const Scenario& scenario, const std::string& name) {
+  const auto known = policy::preset_names();
+  return scenario.pipelines.count(name) > 0 ||
+         std::find(known.begin(), known.end(), name) != known.end();
+}
+
 SimulationOptions simulation_options(const Scenario& scenario, const std::string& policy) {
   SimulationOptions o;
   o.policy = policy;
+  if (auto it = scenario.pipelines.find(policy); it != scenario.pipelines.end()) {
+    o.pipeline = it->second;
+  }
   o.seed = scenario.seed;
   o.client_timeout = scenario.client_timeout;
   o.scheduler = scenario.scheduler;

@@ -29,6 +29,7 @@ struct NodeState {
   std::int64_t iter_start = 0, iter_end = 0;
   std::int64_t busy_ns = 0;    // completed iterations
   std::int64_t busy_at_metrics = 0, metrics_at = 0;
+  std::int64_t busy_at_sample = 0;
   std::int64_t down_since = 0, down_ns = 0;
   std::int64_t busy_offered_ns = -1;  // busy time at the last arrival, once it came
   std::uint64_t placements = 0;
@@ -85,14 +86,17 @@ class Simulation {
       events_.push({f.to.count(), 0, Kind::kFailureEnd, static_cast<std::uint32_t>(w), 0});
     }
     if (!reqs.empty()) events_.push({reqs.front().arrival.count(), 0, Kind::kTick, 0, 0});
+    start_sampling();
 
     while (ended_ < reqs.size()) {
       const std::int64_t arrival = next_ < reqs.size() ? reqs[next_].arrival.count() : kNever;
       if (!events_.empty() && events_.top().time_ns <= arrival) {
         const SimEvent e = events_.pop();
+        sample_until(e.time_ns);
         clock_.set(core::Time(e.time_ns));
         handle(e);
       } else {
+        sample_until(arrival);
         clock_.set(core::Time(arrival));
         arrive(next_++);
       }
@@ -137,8 +141,15 @@ class Simulation {
     return t;
   }
 
+  // Every phase change goes through here, so the queued count stays exact.
+  void set_phase(std::size_t i, Phase p) {
+    if (live_[i].phase == Phase::kQueued) --queued_count_;
+    if (p == Phase::kQueued) ++queued_count_;
+    live_[i].phase = p;
+  }
+
   void arrive(std::size_t i) {
-    live_[i].phase = Phase::kQueued;
+    set_phase(i, Phase::kQueued);
     ++live_count_;
     if (opt_.client_timeout.count() > 0) {
       events_.push({now() + opt_.client_timeout.count(), 0, Kind::kClientTimeout,
@@ -156,7 +167,7 @@ class Simulation {
     RequestResult& r = result_.requests[i];
     ++r.ends;
     if (live_[i].phase == Phase::kDone) return;  // counted in `ends`; a test catches it
-    live_[i].phase = Phase::kDone;
+    set_phase(i, Phase::kDone);
     r.outcome = outcome;
     r.end = clock_.now();
     r.e2e = r.end - workload_.requests[i].arrival;
@@ -203,7 +214,7 @@ class Simulation {
     res.cached_tokens = cached;
     result_.cached_tokens_placed += cached;
     result_.prompt_tokens_placed += r.input_tokens;
-    live_[i].phase = Phase::kRunning;
+    set_phase(i, Phase::kRunning);
     live_[i].dispatched = now();
     live_[i].first_token = -1;
     request_kick(n);
@@ -212,7 +223,7 @@ class Simulation {
   void cancel_placement(std::size_t i, core::NodeIndex n) {
     if (live_[i].phase != Phase::kRunning) return;
     nodes_[n].engine.cancel(i + 1);
-    live_[i].phase = Phase::kQueued;  // the scheduler queued it again
+    set_phase(i, Phase::kQueued);  // the scheduler queued it again
     live_[i].first_token = -1;
   }
 
@@ -332,6 +343,36 @@ class Simulation {
     events_.push({next, 0, Kind::kTick, 0, 0});
   }
 
+  // --- time series (options.sample_interval) ---
+
+  void start_sampling() {
+    if (opt_.sample_interval.count() <= 0 || workload_.requests.empty()) return;
+    result_.series = TimeSeries(result_.start, opt_.sample_interval, opt_.max_samples);
+    next_sample_ = result_.start.count() + opt_.sample_interval.count();
+  }
+
+  // Records every sample point up to `t`, before the events at `t` run: nothing changes
+  // between events, so the state now is the state at those points.
+  void sample_until(std::int64_t t) {
+    if (opt_.sample_interval.count() <= 0) return;
+    while (next_sample_ <= t) {
+      const std::int64_t s = next_sample_;
+      ClusterSample sample;
+      sample.queued = static_cast<double>(queued_count_);
+      for (NodeState& node : nodes_) {
+        const std::int64_t busy = node.busy_until(s);
+        sample.gpu_util += double(busy - node.busy_at_sample) / double(opt_.sample_interval.count());
+        node.busy_at_sample = busy;
+        const EngineStats st = node.engine.stats();
+        sample.waiting += double(st.waiting);
+        sample.running += double(st.running);
+      }
+      sample.gpu_util /= double(nodes_.size());
+      result_.series.push(sample);
+      next_sample_ += opt_.sample_interval.count();
+    }
+  }
+
   // --- failures ---
 
   void failure_start(std::size_t n) {
@@ -413,6 +454,8 @@ class Simulation {
   std::size_t next_ = 0;        // the next request to arrive
   std::size_t ended_ = 0;
   std::size_t live_count_ = 0;  // arrived and not ended
+  std::size_t queued_count_ = 0;  // in Phase::kQueued: waiting in the scheduler
+  std::int64_t next_sample_ = kNever;
   std::int64_t next_metrics_ = 0;
   SimulationResult result_;
 };
@@ -433,7 +476,8 @@ core::Result<SimulationResult> simulate(const ClusterSpec& cluster, const Worklo
       return core::invalid_argument("a failure window names an unknown node or ends before it starts");
     }
   }
-  auto spec = policy::preset(options.policy);
+  auto spec = options.pipeline ? core::Result<policy::PipelineSpec>(*options.pipeline)
+                              : policy::preset(options.policy);
   if (!spec) return spec.status();
   auto pipeline = policy::build_pipeline(*spec);
   if (!pipeline) return pipeline.status();

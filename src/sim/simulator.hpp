@@ -1,6 +1,6 @@
 // The cluster simulator: replays a workload through ONE real sched::Scheduler (the policy
-// under test, built from policy::preset) and one sim::Engine per node, in virtual time on a
-// core::ManualClock. Events: arrivals, engine iteration ends, scheduler ticks (with the
+// under test: a preset or a composed PipelineSpec) and one sim::Engine per node, in virtual
+// time on a core::ManualClock. Events: arrivals, engine iteration ends, scheduler ticks (with the
 // nodes' metrics), failure windows and client timeouts, from a binary heap. The scheduler's
 // actions (placements, cancellations, rejections) are carried out on the engines at once.
 // Deterministic: the same inputs and seed give the same result. Reads no wall clock.
@@ -9,13 +9,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "core/status.hpp"
+#include "policy/pipeline.hpp"
 #include "sched/scheduler.hpp"
 #include "sim/gpu_profile.hpp"
+#include "sim/time_series.hpp"
 #include "sim/workload.hpp"
 
 namespace autoglm::sim {
@@ -40,13 +43,20 @@ struct ClusterSpec {
 };
 
 struct SimulationOptions {
-  std::string policy = "round_robin";  // a preset of policy::preset()
+  std::string policy = "round_robin";  // a preset of policy::preset(), or `pipeline`'s label
+  // A composed pipeline to run instead of the preset `policy` names (scenario `pipelines:`,
+  // `autoglm tune`).
+  std::optional<policy::PipelineSpec> pipeline;
   std::uint64_t seed = 1;              // the scheduler's random choices
   core::Duration client_timeout{0};    // a request not done by then is abandoned; 0: none
   sched::SchedulerOptions scheduler;   // its `tick` is the tick period
   core::Duration metrics_interval{0};  // node metrics pushed this often; 0: every tick
   // Called now and then with the share of requests that have ended (0..1).
   std::function<void(double)> progress;
+  // Records SimulationResult::series every this much simulated time from the first
+  // arrival; 0 records nothing. Memory is bounded (see TimeSeries).
+  core::Duration sample_interval{0};
+  std::size_t max_samples = 1024;
 };
 
 enum class Outcome : std::uint8_t {
@@ -95,10 +105,12 @@ struct SimulationResult {
   std::uint64_t too_long = 0;           // refused by an engine: would never fit its KV cache
   std::uint64_t scheduler_preempted = 0;
   std::uint64_t scheduler_evacuated = 0;
+  TimeSeries series;                    // empty unless options.sample_interval > 0
 };
 
-// Runs the workload on the cluster under one policy. kInvalidArgument for an unknown
-// policy, an empty cluster or a workload model no node serves.
+// Runs the workload on the cluster under one policy (options.pipeline, else the preset
+// options.policy). kInvalidArgument for an unknown policy or pipeline part, an empty
+// cluster or a workload model no node serves.
 core::Result<SimulationResult> simulate(const ClusterSpec& cluster, const Workload& workload,
                                         const SimulationOptions& options);
 
