@@ -1,0 +1,29 @@
+#include "store/records.hpp"
+
+#include <array>
+
+namespace autoglm::store {
+namespace {
+constexpr std::array<std::string_view, 7> kStateNames = {
+    "pending", "queued", "running", "succeeded", "failed", "skipped", "cancelled"};
+}  // namespace
+
+std::string_view task_state_name(TaskState s) { return kStateNames[static_cast<std::size_t>(s)]; }
+
+std::optional<TaskState> task_state_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < kStateNames.size(); ++i) {
+    if (kStateNames[i] == name) return static_cast<TaskState>(i);
+  }
+  return std::nullopt;
+}
+
+bool is_terminal(TaskState s) {
+  return s == TaskState::kSucceeded || s == TaskState::kFailed || s == TaskState::kSkipped ||
+         s == TaskState::kCancelled;
+}
+
+std::string_view trigger_kind_name(TriggerKind k) {
+  return k == TriggerKind::kCron ? "cron" : "event";
+}
+
+}  // namespace autoglm::store

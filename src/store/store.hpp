@@ -1,0 +1,111 @@
+// Store: the narrow durable-state interface behind async tasks, DAG runs, triggers and
+// the event log. SQLite implements it today; PostgreSQL must fit it and its conformance tests.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/status.hpp"
+#include "store/records.hpp"
+
+namespace autoglm::store {
+
+using core::Result;
+using core::Status;
+
+// Contract shared by every implementation:
+// - Every method is one transaction: it either happens completely or not at all, and
+//   when it returns OK its effect is durable (see each implementation's sync setting).
+// - Every state change of a task or DAG run appends a TaskEvent in the same transaction.
+// - Time is passed in; implementations never read a clock.
+// - Thread-safety: implementations are safe to call from any thread. Calls may block
+//   on disk or network I/O, so keep them off latency-critical event loops.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- tasks ---
+  // Inserts a queued task, or returns the tenant's existing task with the same
+  // idempotency key (created = false). run_after 0 means `now`.
+  virtual Result<Submitted<TaskRecord>> submit_task(const TaskInput& task, Time now) = 0;
+  // Several submissions in one transaction (one durable commit for all).
+  virtual Result<std::vector<Submitted<TaskRecord>>> submit_tasks(std::span<const TaskInput> tasks,
+                                                                  Time now) = 0;
+  virtual Result<TaskRecord> get_task(TaskId id) = 0;
+  virtual Result<TaskPage> list_tasks(const TaskQuery& query) = 0;
+
+  // Atomically takes up to max_tasks claimable tasks, highest priority first, oldest
+  // first within a priority. Claimable: queued with run_after <= now, or running with an
+  // expired lease (its old owner is presumed dead). Each claimed task becomes running
+  // with owner, lease_expires_at = now + lease, attempts + 1, started_at = now.
+  virtual Result<std::vector<TaskRecord>> claim(const ClaimRequest& request) = 0;
+  // Extends the lease. kNotFound when `owner` no longer holds it (expired and taken,
+  // finished, cancelled, or an unknown id): the owner should stop working on the task.
+  // Other errors (kUnavailable: the store is busy or down) say nothing about the lease.
+  virtual Status renew_lease(TaskId id, std::string_view owner, Time expires_at, Time now) = 0;
+  // Records the result once. The first completion wins whoever sends it (a task that ran
+  // twice after a crash keeps one result); later ones get the stored task back with
+  // recorded = false. A task already failed, skipped or cancelled is not changed.
+  // kInvalidArgument for a pending DAG node, kNotFound for an unknown id.
+  virtual Result<Completion> complete(TaskId id, std::string_view owner, const TaskResult& result,
+                                      Time now) = 0;
+  // Reports a failed attempt by the lease holder. Retryable and failures <= max_retries:
+  // back to queued with run_after = now + retry_delay(backoff, failures); otherwise
+  // failed for good. A report from a non-holder, or for a task no longer running, changes
+  // nothing and returns the task as stored.
+  virtual Result<TaskRecord> fail(TaskId id, std::string_view owner, const TaskFailure& failure,
+                                  Time now) = 0;
+  // Pending, queued or running → cancelled. A finished task is returned unchanged.
+  virtual Result<TaskRecord> cancel_task(TaskId id, Time now) = 0;
+
+  // --- event log ---
+  // Events with seq > after_seq in seq order, at most `limit`; only task `task`'s when
+  // task != 0.
+  virtual Result<std::vector<TaskEvent>> events_since(std::int64_t after_seq, std::size_t limit,
+                                                      TaskId task = 0) = 0;
+
+  // --- DAG runs ---
+  // Creates a running DAG run and its nodes (each `pending`, with dag_node set) at once,
+  // or returns the existing run for the tenant's idempotency key (created = false).
+  virtual Result<Submitted<DagRunRecord>> create_dag_run(const DagRunInput& run,
+                                                         std::span<const TaskInput> nodes,
+                                                         Time now) = 0;
+  virtual Result<DagRunRecord> get_dag_run(DagRunId id) = 0;
+  // The run's nodes in creation order.
+  virtual Result<std::vector<TaskRecord>> dag_nodes(DagRunId id) = 0;
+  // Newest first; nullopt state for all.
+  virtual Result<std::vector<DagRunRecord>> list_dag_runs(std::optional<TaskState> state,
+                                                          std::size_t limit) = 0;
+  // Applies the updates to nodes still pending; others are left alone.
+  virtual Status update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now) = 0;
+  // A running run → `state` (succeeded or failed). No change when already finished.
+  virtual Status finish_dag_run(DagRunId id, TaskState state, Time now) = 0;
+  // Cancels the run and every unfinished node in one transaction.
+  virtual Result<DagRunRecord> cancel_dag_run(DagRunId id, Time now) = 0;
+
+  // --- triggers ---
+  // Inserts or replaces by id.
+  virtual Status put_trigger(const TriggerRecord& trigger) = 0;
+  virtual Result<TriggerRecord> get_trigger(std::string_view id) = 0;
+  virtual Status remove_trigger(std::string_view id) = 0;
+  virtual Result<std::vector<TriggerRecord>> list_triggers(std::optional<TriggerKind> kind) = 0;
+  // Compare-and-set on next_fire: moves it from `expected_next` to `new_next` and records
+  // the firing. false (and no change) when another firer got there first.
+  virtual Result<bool> advance_trigger(std::string_view id, std::optional<Time> expected_next,
+                                       std::optional<Time> new_next, std::optional<Time> fired_at,
+                                       std::string_view last_target) = 0;
+};
+
+// The delay before retry number `failures` (1 for the first): backoff * 2^(failures-1),
+// capped at one hour.
+Duration retry_delay(Duration backoff, int failures);
+
+// Opens the store a database URL names (see config/database_url.hpp): sqlite:///path or
+// sqlite::memory:. PostgreSQL URLs are kUnavailable until that store exists.
+Result<std::unique_ptr<Store>> open_store(std::string_view url);
+
+}  // namespace autoglm::store
