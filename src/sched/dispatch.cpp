@@ -142,22 +142,23 @@ void Scheduler::State::walk(std::optional<core::NodeIndex> lanes_of,
     }
   }
   for (std::size_t budget = options.dispatch_budget; budget > 0; --budget) {
-    // The open lane whose head comes first; lanes are few (one per model).
+    // The open lane whose rank comes first; lanes are few (one per model).
     std::optional<ReadyQueue::Lane> best;
-    const QueuedTask* head = nullptr;
+    ReadyQueue::Rank best_rank{0, 0};
     for (ReadyQueue::Lane lane = 0; lane < lane_open.size(); ++lane) {
       if (!lane_open[lane]) continue;
-      const QueuedTask* t = queue.top(lane);
-      if (!t) {
+      if (queue.lane_empty(lane)) {
         lane_open[lane] = 0;
         continue;
       }
-      if (!head || ReadyQueue::before(t->key, t->seq, head->key, head->seq)) {
+      const ReadyQueue::Rank r = queue.rank(lane);
+      if (!best || ReadyQueue::before(r, best_rank)) {
         best = lane;
-        head = t;
+        best_rank = r;
       }
     }
     if (!best) return;
+    const QueuedTask* head = queue.top(*best);
     auto decision = choose_or_preempt(head->spec, only);
     if (!decision) {
       lane_open[*best] = 0;  // head-of-line: nothing behind it for this model goes first

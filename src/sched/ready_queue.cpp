@@ -26,6 +26,85 @@ ReadyQueue::Lane ReadyQueue::lane_for(const std::string& model) {
   return last_lane_;
 }
 
+std::uint32_t ReadyQueue::tenant_for(const std::string& tenant) {
+  // Consecutive pushes are mostly for the same tenant (often the default ""): skip hashing.
+  if (last_tenant_ < tenant_names_.size() && tenant_names_[last_tenant_] == tenant) {
+    return last_tenant_;
+  }
+  auto [it, inserted] =
+      tenant_ids_.try_emplace(tenant, static_cast<std::uint32_t>(tenant_names_.size()));
+  if (inserted) tenant_names_.push_back(tenant);
+  last_tenant_ = it->second;
+  return last_tenant_;
+}
+
+std::uint32_t ReadyQueue::tenant_queue(LaneData& lane, std::uint32_t run, std::uint32_t tenant) {
+  const std::uint32_t cached = lane.runs[run].last_tq;
+  if (cached != kNoSlot && lane.tenant_queues[cached].tenant == tenant) return cached;
+  const std::uint64_t k = static_cast<std::uint64_t>(run) << 32 | tenant;
+  auto [it, inserted] =
+      lane.tq_of.try_emplace(k, static_cast<std::uint32_t>(lane.tenant_queues.size()));
+  if (inserted) lane.tenant_queues.push_back(TenantQueue{tenant});
+  lane.runs[run].last_tq = it->second;
+  return it->second;
+}
+
+void ReadyQueue::link_tenant(LaneData& lane, std::uint32_t run_index, std::uint32_t slot,
+                             std::uint32_t tenant) {
+  const std::uint32_t q = tenant_queue(lane, run_index, tenant);
+  TenantQueue& tq = lane.tenant_queues[q];
+  Meta& m = meta_[slot];
+  m.tq = q;
+  m.tq_next = kNoSlot;
+  m.tq_prev = tq.tail;
+  if (tq.tail != kNoSlot) {
+    meta_[tq.tail].tq_next = slot;
+    tq.tail = slot;
+    return;
+  }
+  tq.head = tq.tail = slot;
+  // The tenant had nothing waiting in this run: it joins the ring just before the turn,
+  // so every tenant already waiting is served once before it.
+  Run& run = lane.runs[run_index];
+  if (run.turn == kNoSlot) {
+    run.turn = q;
+    tq.ring_prev = tq.ring_next = q;
+    return;
+  }
+  TenantQueue& turn = lane.tenant_queues[run.turn];
+  const std::uint32_t prev = turn.ring_prev;
+  tq.ring_next = run.turn;
+  tq.ring_prev = prev;
+  lane.tenant_queues[prev].ring_next = q;
+  turn.ring_prev = q;
+}
+
+void ReadyQueue::unlink_tenant(LaneData& lane, std::uint32_t run_index, std::uint32_t slot) {
+  const Meta& m = meta_[slot];
+  TenantQueue& tq = lane.tenant_queues[m.tq];
+  if (m.tq_prev != kNoSlot) {
+    meta_[m.tq_prev].tq_next = m.tq_next;
+  } else {
+    tq.head = m.tq_next;
+  }
+  if (m.tq_next != kNoSlot) {
+    meta_[m.tq_next].tq_prev = m.tq_prev;
+  } else {
+    tq.tail = m.tq_prev;
+  }
+  if (tq.head != kNoSlot) return;
+  // Nothing of this tenant is left in the run: it leaves the ring (and the turn passes on).
+  Run& run = lane.runs[run_index];
+  if (tq.ring_next == m.tq) {
+    run.turn = kNoSlot;
+  } else {
+    lane.tenant_queues[tq.ring_prev].ring_next = tq.ring_next;
+    lane.tenant_queues[tq.ring_next].ring_prev = tq.ring_prev;
+    if (run.turn == m.tq) run.turn = tq.ring_next;
+  }
+  tq.ring_prev = tq.ring_next = kNoSlot;
+}
+
 std::uint32_t ReadyQueue::group_of(const core::TaskSpec& spec) {
   const auto level = static_cast<std::uint32_t>(std::clamp(spec.priority_level, 0, 15));
   const std::uint32_t interactive = spec.latency == core::LatencyClass::kInteractive ? 1 : 0;
@@ -68,8 +147,11 @@ void ReadyQueue::link_in_lane(std::uint32_t slot, const core::TaskSpec& spec) {
     run.tail = slot;
   } else {  // would overtake the run's tail: keep it apart
     m.run = kLoose;
+    m.tq = kNoSlot;
     lane.loose.push(LaneEntry{m.key, m.seq, slot}, loose_pos_);
+    return;
   }
+  link_tenant(lane, run_index, slot, tenant_for(spec.tenant));
 }
 
 void ReadyQueue::unlink_from_lane(std::uint32_t slot) {
@@ -79,6 +161,7 @@ void ReadyQueue::unlink_from_lane(std::uint32_t slot) {
     lane.loose.erase_at(loose_pos_[slot], loose_pos_);
     return;
   }
+  unlink_tenant(lane, m.run, slot);
   Run& run = lane.runs[m.run];
   if (m.run_next != kNoSlot) {
     meta_[m.run_next].run_prev = m.run_prev;
@@ -170,12 +253,24 @@ std::array<std::size_t, ReadyQueue::kClassCount> ReadyQueue::sizes() const {
   return out;
 }
 
+const ReadyQueue::LaneEntry* ReadyQueue::best_entry(const LaneData& l) const {
+  if (l.runs_by_head.empty()) return l.loose.empty() ? nullptr : &l.loose.top();
+  const LaneEntry& run = l.runs_by_head.top();
+  if (!l.loose.empty() && LaneBefore{}(l.loose.top(), run)) return &l.loose.top();
+  return &run;
+}
+
 std::uint32_t ReadyQueue::top_slot(Lane lane) const {
   const LaneData& l = lanes_[lane];
-  if (l.runs_by_head.empty()) return l.loose.empty() ? kNoSlot : l.loose.top().slot;
-  const LaneEntry& run = l.runs_by_head.top();
-  if (!l.loose.empty() && LaneBefore{}(l.loose.top(), run)) return l.loose.top().slot;
-  return l.runs[run.slot].head;
+  const LaneEntry* best = best_entry(l);
+  if (!best) return kNoSlot;
+  if (l.runs_by_head.empty() || best != &l.runs_by_head.top()) return best->slot;  // loose
+  return l.tenant_queues[l.runs[best->slot].turn].head;
+}
+
+ReadyQueue::Rank ReadyQueue::rank(Lane lane) const {
+  const LaneEntry* best = best_entry(lanes_[lane]);
+  return Rank{best->key, best->seq};
 }
 
 const QueuedTask* ReadyQueue::top(Lane lane) const {
@@ -184,7 +279,14 @@ const QueuedTask* ReadyQueue::top(Lane lane) const {
 }
 
 QueuedTask ReadyQueue::pop(Lane lane) {
-  QueuedTask task = release(top_slot(lane));
+  const std::uint32_t slot = top_slot(lane);
+  const Meta& m = meta_[slot];
+  if (m.run != kLoose) {  // pass the run's turn to the next tenant in the ring
+    LaneData& l = lanes_[lane];
+    Run& run = l.runs[m.run];
+    run.turn = l.tenant_queues[run.turn].ring_next;
+  }
+  QueuedTask task = release(slot);
   // The next pop (or the walk's look at the next head) reads the new top's task: start
   // fetching it now, since deep queues keep most tasks out of cache.
   const std::uint32_t next = top_slot(lane);
@@ -195,19 +297,26 @@ QueuedTask ReadyQueue::pop(Lane lane) {
   return task;
 }
 
-const QueuedTask* ReadyQueue::top() const {
-  const QueuedTask* best = nullptr;
+std::optional<ReadyQueue::Lane> ReadyQueue::best_lane() const {
+  std::optional<Lane> best;
+  Rank best_rank{0, 0};
   for (Lane lane = 0; lane < lanes_.size(); ++lane) {
-    const QueuedTask* t = top(lane);
-    if (t && (!best || before(t->key, t->seq, best->key, best->seq))) best = t;
+    if (lane_empty(lane)) continue;
+    const Rank r = rank(lane);
+    if (!best || before(r, best_rank)) {
+      best = lane;
+      best_rank = r;
+    }
   }
   return best;
 }
 
-QueuedTask ReadyQueue::pop() {
-  const QueuedTask* best = top();
-  return release(index_.find(best->spec.id));
+const QueuedTask* ReadyQueue::top() const {
+  const auto lane = best_lane();
+  return lane ? top(*lane) : nullptr;
 }
+
+QueuedTask ReadyQueue::pop() { return pop(*best_lane()); }
 
 const QueuedTask* ReadyQueue::oldest(core::PriorityClass c) const {
   const std::uint32_t slot = classes_[class_index(c)].head;

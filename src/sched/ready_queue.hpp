@@ -28,7 +28,9 @@ struct QueuedTask {
 
 // Invariants:
 // - a task id is in the queue at most once;
-// - within a lane, top() has the highest key, ties going to the lowest seq (FIFO);
+// - within a lane, top() is the next task to serve: the lane's *rank* (below) picks the
+//   priority group, and within a group tenants take turns (fair queueing);
+// - for one tenant alone, top() has the highest key, ties going to the lowest seq (FIFO);
 // - per class, oldest()/newest() follow push order, which is `enqueued` order as long as
 //   callers push with a non-decreasing `enqueued` (the scheduler pushes with clock.now()).
 //
@@ -39,6 +41,14 @@ struct QueuedTask {
 // arrival, so its key is higher than the run's tail) goes to the lane's *loose* heap
 // instead. So push and pop are O(1) plus O(log groups) for the usual arrivals, and
 // O(log n) for requeued ones; remove by id is O(1) in a run and O(log n) in the heap.
+//
+// Fair queueing (docs/scheduler.md, "Fairness between tenants"): inside a run each tenant
+// has its own FIFO, and the tenants with work in the run form a round-robin ring. The
+// run's place among runs still follows its oldest task (so class, level and aging order
+// the groups exactly as before), but the task served from it is the head of the tenant
+// whose turn it is; a pop passes the turn on, and a tenant that starts waiting joins the
+// ring just before the current turn (behind every tenant already waiting). Loose
+// (requeued) tasks are served by key alone. All of it is O(1) per push and pop.
 class ReadyQueue {
  public:
   using Lane = std::uint32_t;
@@ -70,7 +80,16 @@ class ReadyQueue {
   const QueuedTask* top(Lane lane) const;  // nullptr when the lane is empty
   QueuedTask pop(Lane lane);               // REQUIRES: !lane_empty(lane)
 
-  // The best task over all lanes (O(lanes)); nullptr when empty.
+  // Where a lane stands against other lanes and newcomers: the key and seq of the oldest
+  // task of the group the lane serves next (its loose head, or its best run's head). With
+  // one tenant that is top(lane)'s own key and seq. REQUIRES: !lane_empty(lane).
+  struct Rank {
+    double key;
+    std::uint64_t seq;
+  };
+  Rank rank(Lane lane) const;
+
+  // The next task of the lane with the best rank (O(lanes)); nullptr when empty.
   const QueuedTask* top() const;
   QueuedTask pop();  // REQUIRES: !empty()
 
@@ -84,6 +103,7 @@ class ReadyQueue {
   static bool before(double key_a, std::uint64_t seq_a, double key_b, std::uint64_t seq_b) {
     return key_a > key_b || (key_a == key_b && seq_a < seq_b);
   }
+  static bool before(const Rank& a, const Rank& b) { return before(a.key, a.seq, b.key, b.seq); }
 
  private:
   static constexpr std::uint32_t kLoose = detail::kNoSlot;  // Meta::run of a loose task
@@ -110,8 +130,18 @@ class ReadyQueue {
     }
   };
   struct Run {
+    std::uint32_t head = detail::kNoSlot;  // oldest (best key): the run's rank
+    std::uint32_t tail = detail::kNoSlot;
+    std::uint32_t turn = detail::kNoSlot;     // tenant queue served next; kNoSlot when empty
+    std::uint32_t last_tq = detail::kNoSlot;  // the tenant queue pushed to last (lookup cache)
+  };
+  // One tenant's tasks in one run, in push order, and its place in the run's ring.
+  struct TenantQueue {
+    std::uint32_t tenant = 0;
     std::uint32_t head = detail::kNoSlot;
     std::uint32_t tail = detail::kNoSlot;
+    std::uint32_t ring_prev = detail::kNoSlot;  // kNoSlot while the tenant has nothing here
+    std::uint32_t ring_next = detail::kNoSlot;
   };
   struct LaneData {
     std::string model;
@@ -120,6 +150,8 @@ class ReadyQueue {
     std::vector<std::uint32_t> run_pos;                       // run -> position in runs_by_head
     detail::IndexedHeap<LaneEntry, LaneBefore> runs_by_head;  // non-empty runs
     detail::IndexedHeap<LaneEntry, LaneBefore> loose;
+    std::vector<TenantQueue> tenant_queues;                  // created on first use, kept
+    std::unordered_map<std::uint64_t, std::uint32_t> tq_of;  // run << 32 | tenant -> queue
   };
   // Everything release() needs to unlink a slot, apart from the (large) task, so that
   // unlinking does not wait on the task's cache lines.
@@ -133,6 +165,9 @@ class ReadyQueue {
     std::uint32_t next = detail::kNoSlot;
     std::uint32_t run_prev = detail::kNoSlot;  // run list, key order
     std::uint32_t run_next = detail::kNoSlot;
+    std::uint32_t tq = detail::kNoSlot;       // tenant queue in its run (kNoSlot when loose)
+    std::uint32_t tq_prev = detail::kNoSlot;  // tenant queue list, push order
+    std::uint32_t tq_next = detail::kNoSlot;
     std::uint8_t cls = 0;
   };
   struct ClassList {
@@ -144,6 +179,12 @@ class ReadyQueue {
   static std::size_t class_index(core::PriorityClass c) { return static_cast<std::size_t>(c); }
   static std::uint32_t group_of(const core::TaskSpec& spec);
   Lane lane_for(const std::string& model);
+  std::uint32_t tenant_for(const std::string& tenant);
+  std::uint32_t tenant_queue(LaneData& lane, std::uint32_t run, std::uint32_t tenant);
+  void link_tenant(LaneData& lane, std::uint32_t run, std::uint32_t slot, std::uint32_t tenant);
+  void unlink_tenant(LaneData& lane, std::uint32_t run, std::uint32_t slot);
+  const LaneEntry* best_entry(const LaneData& lane) const;  // nullptr when the lane is empty
+  std::optional<Lane> best_lane() const;                    // by rank; nullopt when empty
   std::uint32_t allocate_slot();
   void link_in_lane(std::uint32_t slot, const core::TaskSpec& spec);
   void unlink_from_lane(std::uint32_t slot);
@@ -159,6 +200,9 @@ class ReadyQueue {
   std::vector<LaneData> lanes_;
   std::unordered_map<std::string, Lane> lane_by_model_;
   Lane last_lane_ = 0;
+  std::unordered_map<std::string, std::uint32_t> tenant_ids_;
+  std::vector<std::string> tenant_names_;  // by tenant id
+  std::uint32_t last_tenant_ = detail::kNoSlot;
   std::array<ClassList, kClassCount> classes_{};
   detail::IndexedHeap<DeadlineEntry, DeadlineBefore> deadlines_;
   std::uint64_t next_seq_ = 1;

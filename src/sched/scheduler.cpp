@@ -184,9 +184,10 @@ void Scheduler::submit(TaskSpec task) {
 
   // Straight to a node only when nothing of this model with a priority at least as high is
   // waiting: a newcomer never overtakes queued work of its own model.
+  // (The lane's rank: with several tenants its next task may be younger than its oldest.)
   const auto lane = s.queue.lane_of(task.model);
-  const QueuedTask* head = lane ? s.queue.top(*lane) : nullptr;
-  if (!head || priority_key(task, now, s.options) > head->key) {
+  const bool waiting = lane && !s.queue.lane_empty(*lane);
+  if (!waiting || priority_key(task, now, s.options) > s.queue.rank(*lane).key) {
     if (auto decision = s.choose_or_preempt(task)) {
       const core::NodeIndex node = *decision->node;
       s.place(std::move(task), now, now, std::move(*decision));
