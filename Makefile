@@ -2,8 +2,9 @@
 JOBS   ?= $(shell nproc)
 CONFIG ?= config/autoglm.yaml
 ARGS   ?=
+FUZZ_SECONDS ?= 60
 
-.PHONY: all setup configure build run test test-asan bench clean
+.PHONY: all setup configure build run test test-asan fuzz bench clean
 
 all: build
 
@@ -30,8 +31,11 @@ test-asan: setup build-asan/build.ninja
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 600
 
+fuzz: setup
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
 bench: build
 	@for b in build/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -10,9 +10,10 @@ packages=(
   g++ cmake ninja-build pkg-config make git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
-  libsqlite3-dev sqlite3 libpq-dev
+  libsqlite3-dev sqlite3 libpq-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl procps
+  tzdata curl procps
+  clang-14 libclang-rt-14-dev
 )
 # Node.js and npm only when the machine has none (some images ship their own build).
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

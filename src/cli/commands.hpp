@@ -19,6 +19,8 @@ void add_serve_command(CLI::App& app);
 void add_simnode_command(CLI::App& app);
 void add_config_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
+void add_agent_command(CLI::App& app);
+void add_tune_command(CLI::App& app);
 
 // Adds -c/--config, --profile and --set, filling `load`.
 void add_config_options(CLI::App& cmd, config::LoadOptions& load);

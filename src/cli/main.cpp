@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   autoglm::cli::add_simnode_command(app);
   autoglm::cli::add_config_command(app);
   autoglm::cli::add_simulate_command(app);
+  autoglm::cli::add_agent_command(app);
+  autoglm::cli::add_tune_command(app);
   autoglm::cli::add_version_command(app);
   try {
     app.parse(argc, argv);
