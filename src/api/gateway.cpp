@@ -62,21 +62,25 @@ Gateway::Gateway(asio::io_context& io, const config::Config& config,
 void Gateway::add_routes() {
   // Handlers that need no path parameters.
   const auto plain = [this](auto member) -> RouteHandler {
-    return [this, member](http::Exchange& exchange, const PathParams&) {
+    return [this, member](http::Exchange& exchange, const RequestContext&) {
       return (this->*member)(exchange);
     };
   };
-  routes_.add("GET", "/healthz", [](http::Exchange& exchange, const PathParams&) {
+  routes_.add("GET", "/healthz", [](http::Exchange& exchange, const RequestContext&) {
     return exchange.respond(200, R"({"status":"ok"})");
   });
   routes_.add("GET", "/readyz", plain(&Gateway::readyz));
   routes_.add("GET", "/v1/models", plain(&Gateway::models));
   for (std::string route : {"/v1/chat/completions", "/v1/completions"}) {
-    routes_.add("POST", route, [this, route](http::Exchange& exchange, const PathParams&) {
+    routes_.add("POST", route, [this, route](http::Exchange& exchange, const RequestContext&) {
       return completions(exchange, route);
     });
   }
   routes_.add("GET", "/admin/v1/scheduler", plain(&Gateway::admin_scheduler));
+}
+
+void Gateway::add_route(std::string method, std::string pattern, RouteHandler handler) {
+  routes_.add(std::move(method), std::move(pattern), std::move(handler));
 }
 
 http::Handler Gateway::handler() {
@@ -98,9 +102,11 @@ asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
     path.remove_prefix(context_path_.size());
   }
 
-  const auto match = routes_.match(std::string_view(bhttp::to_string(method)), path);
+  auto match = routes_.match(std::string_view(bhttp::to_string(method)), path);
   if (match.handler) {
-    co_await (*match.handler)(exchange, match.params);
+    RequestContext context;
+    context.params = std::move(match.params);
+    co_await (*match.handler)(exchange, context);
   } else if (!match.allowed.empty()) {
     std::string allowed;
     for (const auto& m : match.allowed) allowed += (allowed.empty() ? "" : ", ") + m;

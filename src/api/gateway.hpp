@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/request_context.hpp"
 #include "api/router.hpp"
 #include "config/config.hpp"
 #include "core/node.hpp"
@@ -31,13 +32,18 @@ class Gateway {
   void start() { driver_.start(); }
   void stop() { driver_.stop(); }
   http::Handler handler();
+
+  // A route handler; `context` carries path parameters and the caller's tenant.
+  using RouteHandler =
+      std::function<boost::asio::awaitable<void>(http::Exchange&, const RequestContext& context)>;
+  // Adds a route under the context path (e.g. "/v1/tasks/{id}"). Only before the server
+  // starts: the table is read-only once requests arrive.
+  void add_route(std::string method, std::string pattern, RouteHandler handler);
   // From now on /readyz answers 503 so load balancers stop sending work.
   void begin_drain() { draining_ = true; }
   const dispatch::NodeSet& nodes() const { return nodes_; }
 
  private:
-  using RouteHandler =
-      std::function<boost::asio::awaitable<void>(http::Exchange&, const PathParams&)>;
   void add_routes();
   boost::asio::awaitable<void> handle(http::Exchange& exchange);
   boost::asio::awaitable<void> completions(http::Exchange& exchange, std::string_view route);
