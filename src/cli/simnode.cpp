@@ -64,6 +64,10 @@ void add_simnode_command(CLI::App& app) {
   cmd->add_option("--speedup", args->options.speedup, "Run the latency model this many times faster")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_flag_callback("--zero-delay", [args] { args->options.speedup = 1e9; },
+                         "Answer at once, without modelled GPU time (proxy overhead benchmarks)");
+  cmd->add_flag("--prefix-caching", args->options.prefix_caching,
+                "Skip the prefill of prompt text an earlier request had (vLLM's prefix caching)");
   cmd->add_option("--default-max-tokens", args->options.default_max_tokens,
                   "Tokens generated when a request sets no max_tokens")
       ->capture_default_str();

@@ -30,12 +30,14 @@ void EngineDriver::stop() {
 }
 
 core::Result<std::shared_ptr<SequenceFeed>> EngineDriver::submit(std::int64_t prompt_tokens,
-                                                                 std::int64_t output_tokens) {
+                                                                 std::int64_t output_tokens,
+                                                                 std::int64_t cached_tokens) {
   const std::uint64_t id = next_id_++;
   sim::SequenceRequest request;
   request.id = id;
   request.prompt_tokens = prompt_tokens;
   request.output_tokens = output_tokens;
+  request.cached_tokens = cached_tokens;
   if (auto status = engine_.add(request); !status) return status;
   auto feed = std::make_shared<SequenceFeed>(io_.get_executor());
   feeds_.emplace(id, feed);

@@ -35,8 +35,10 @@ class EngineDriver {
 
   // Queues a sequence; its events arrive in the returned feed. Fails for a sequence that
   // could never fit in the KV cache.
+  // `cached_tokens` of the prompt are in the prefix cache: the prefill skips them.
   core::Result<std::shared_ptr<SequenceFeed>> submit(std::int64_t prompt_tokens,
-                                                     std::int64_t output_tokens);
+                                                     std::int64_t output_tokens,
+                                                     std::int64_t cached_tokens = 0);
   // Abandons a sequence (the client went away) and frees its slot and KV.
   void cancel(const std::shared_ptr<SequenceFeed>& feed);
 

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "parse/prefix_hash.hpp"
 #include "parse/token_estimator.hpp"
 #include "simnode/text_gen.hpp"
 
@@ -60,6 +61,34 @@ core::Result<std::int64_t> prompt_tokens(const json::object& obj, bool chat) {
     return tokens;
   }
   return invalid_argument("'prompt' must be a string or an array", "prompt");
+}
+
+// The prompt's text in order (message contents, text parts, or the prompt strings).
+void hash_prompt(const json::object& obj, bool chat, parse::PrefixHasher& hasher, std::int64_t& bytes) {
+  auto add = [&](const json::value& v) {
+    if (const auto* s = v.if_string()) {
+      hasher.add(*s);
+      bytes += static_cast<std::int64_t>(s->size());
+    }
+  };
+  const auto* source = obj.if_contains(chat ? "messages" : "prompt");
+  if (!source) return;
+  if (!source->is_array()) {
+    add(*source);
+    return;
+  }
+  for (const auto& item : source->get_array()) {
+    const auto* msg = chat ? item.if_object() : nullptr;
+    const auto* content = msg ? msg->if_contains("content") : (chat ? nullptr : &item);
+    if (!content) continue;
+    if (const auto* parts = content->if_array()) {
+      for (const auto& part : *parts) {
+        if (const auto* p = part.if_object(); p && p->contains("text")) add(p->at("text"));
+      }
+    } else {
+      add(*content);
+    }
+  }
 }
 
 json::object envelope(const SimRequest& request, std::string_view id, std::int64_t created,
@@ -127,6 +156,9 @@ core::Result<SimRequest> parse_sim_request(std::string_view body, bool chat,
     }
   }
   out.content_hash = stable_hash(body);
+  parse::PrefixHasher hasher(parse::PrefixHashOptions{256, 4096});
+  hash_prompt(*obj, chat, hasher, out.prompt_bytes);
+  out.prefix_hashes = std::move(hasher).take();
   return out;
 }
 

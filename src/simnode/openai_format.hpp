@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.hpp"
 
@@ -18,6 +19,10 @@ struct SimRequest {
   bool stream = false;
   bool include_usage = false;       // stream_options.include_usage
   std::uint64_t content_hash = 0;   // seeds the generated text
+  // Chained hashes of the prompt text's 256-byte chunks (parse::PrefixHasher) and the bytes
+  // of prompt text they were cut from: what --prefix-caching matches against its cache.
+  std::vector<std::uint64_t> prefix_hashes;
+  std::int64_t prompt_bytes = 0;
 };
 
 struct SimLimits {

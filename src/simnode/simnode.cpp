@@ -1,6 +1,7 @@
 #include "simnode/simnode.hpp"
 
 #include <ctime>
+#include <optional>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -8,6 +9,7 @@
 
 #include "http/errors.hpp"
 #include "http/server.hpp"
+#include "sim/prefix_cache.hpp"
 #include "simnode/engine_driver.hpp"
 #include "simnode/metrics_text.hpp"
 #include "simnode/openai_format.hpp"
@@ -21,7 +23,13 @@ namespace bhttp = boost::beast::http;
 struct SimNode::Impl {
   explicit Impl(SimNodeOptions opts)
       : options(std::move(opts)),
-        driver(io, sim::Engine(sim::LatencyModel(options.profile)), options.speedup) {}
+        driver(io, sim::Engine(sim::LatencyModel(options.profile)), options.speedup) {
+    // One entry per 256-byte chunk, about 64 tokens of English.
+    if (options.prefix_caching) {
+      prefix_cache.emplace(static_cast<std::size_t>(options.profile.kv_capacity_tokens / 64) + 1);
+    }
+  }
+  std::int64_t cached_tokens(const SimRequest& request);
 
   asio::awaitable<void> handle(http::Exchange& exchange);
   asio::awaitable<void> complete(http::Exchange& exchange, bool chat);
@@ -33,6 +41,7 @@ struct SimNode::Impl {
   SimNodeOptions options;
   asio::io_context io{1};
   EngineDriver driver;
+  std::optional<sim::PrefixCache> prefix_cache;  // with options.prefix_caching
   std::unique_ptr<http::Server> server;
   std::thread thread;
 };
@@ -58,6 +67,15 @@ asio::awaitable<void> SimNode::Impl::handle(http::Exchange& exchange) {
   }
 }
 
+// The prompt tokens its cache holds (matched chunks, priced at the prompt's tokens per
+// byte); the prompt's chunks are cached from now on.
+std::int64_t SimNode::Impl::cached_tokens(const SimRequest& request) {
+  if (!prefix_cache || request.prompt_bytes == 0) return 0;
+  const std::size_t matched = prefix_cache->match(request.prefix_hashes);
+  prefix_cache->insert(request.prefix_hashes);
+  return request.prompt_tokens * static_cast<std::int64_t>(matched * 256) / request.prompt_bytes;
+}
+
 asio::awaitable<void> SimNode::Impl::complete(http::Exchange& exchange, bool chat) {
   auto parsed = parse_sim_request(exchange.request().body(), chat,
                                   SimLimits{options.default_max_tokens, options.max_model_len});
@@ -74,7 +92,7 @@ asio::awaitable<void> SimNode::Impl::complete(http::Exchange& exchange, bool cha
     co_return;
   }
 
-  auto submitted = driver.submit(request.prompt_tokens, request.max_tokens);
+  auto submitted = driver.submit(request.prompt_tokens, request.max_tokens, cached_tokens(request));
   if (!submitted) {
     co_await error(exchange, submitted.status());
     co_return;

@@ -21,6 +21,9 @@ struct SimNodeOptions {
   double speedup = 1.0;               // >1 makes every iteration that much shorter
   std::int64_t default_max_tokens = 128;  // when a request names none
   std::int64_t max_model_len = 32768;     // prompt + output limit, as vLLM's --max-model-len
+  // Automatic prefix caching, as vLLM's: a prompt whose leading text an earlier prompt had
+  // prefills only the rest. Off by default: the twin's fidelity check assumes no reuse.
+  bool prefix_caching = false;
 };
 
 class SimNode {

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Gateway overhead: what a proxy in front of one backend costs, measured in one run.
+
+One `autoglm simnode --zero-delay` (answers at once, no modelled GPU time) is the backend;
+`autoglm bench` measures it directly, then through Open-AutoGLM, nginx and HAProxy (one
+worker thread each), non-streaming and streaming:
+  - throughput: closed loop, --concurrency C, as many requests per second as it can;
+  - latency: open loop at a fixed rate well below saturation, p50/p99 end-to-end; the
+    "added" columns subtract the direct run's figures.
+
+    python3 bench/peers/overhead.py --binary build/autoglm          # `make bench-overhead`
+    python3 bench/peers/overhead.py --smoke                          # CI: seconds
+
+Writes bench/results/overhead.md and overhead.json. Exit code 77 when nginx or HAProxy is
+not installed.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def systems(a, work):
+    return [harness.Direct(),
+            harness.Gateway(a.gateway_binary or a.binary, work, "round_robin", threads=a.threads),
+            harness.Nginx(work, "round_robin"),
+            harness.HAProxy(work, "roundrobin")]
+
+
+def measure(a, work, cluster, system, stream, mode):
+    url = system.start(cluster.urls())
+    name = f"{system.label}-{'stream' if stream else 'whole'}-{mode}".replace(" ", "_")
+    args = ["--input-tokens", "32", "--output-tokens", str(a.output_tokens), "--seed", "1",
+            "--timeout", "30", "--warmup", str(a.warmup)]
+    if mode == "throughput":
+        args += ["--rate", "0", "--concurrency", str(a.concurrency), "--requests", str(a.requests)]
+    else:
+        args += ["--rate", str(a.rate), "--requests", str(a.latency_requests)]
+    if not stream:
+        args.append("--no-stream")
+    try:
+        return harness.run_bench(a.binary, url, system.label, os.path.join(work, name + ".json"), args)
+    finally:
+        system.stop()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--binary", default=os.path.join(ROOT, "build", "autoglm"))
+    ap.add_argument("--gateway-binary", help="`autoglm serve` from another build (default: --binary)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
+    ap.add_argument("--concurrency", type=int, default=64)
+    ap.add_argument("--requests", type=int, default=20000, help="per throughput run")
+    ap.add_argument("--rate", type=float, default=500, help="req/s of the latency runs")
+    ap.add_argument("--latency-requests", type=int, default=5000)
+    ap.add_argument("--output-tokens", type=int, default=8)
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--threads", type=int, default=1, help="gateway I/O threads")
+    ap.add_argument("--smoke", action="store_true")
+    a = ap.parse_args()
+    if not (harness.have("nginx") and harness.have("haproxy")):
+        print("nginx or haproxy is not installed (scripts/setup.sh installs them): skipped")
+        return 77
+    if a.smoke:
+        a.requests, a.latency_requests, a.warmup, a.rate = 300, 100, 10, 100
+        a.out = tempfile.mkdtemp(prefix="autoglm-overhead-smoke-")
+    work = tempfile.mkdtemp(prefix="autoglm-overhead-")
+    cluster = harness.Cluster(a.binary, work, ["h100-80gb-8b"], extra=["--zero-delay"]).start()
+    rows = []
+    try:
+        for stream in (False, True):
+            direct = None
+            for system in systems(a, work):
+                tput = measure(a, work, cluster, system, stream, "throughput")
+                lat = measure(a, work, cluster, system, stream, "latency")
+                if tput is None or lat is None:
+                    return 1
+                e = lat["summary"]["e2e_ms"]
+                if direct is None:
+                    direct = e
+                rows.append({"system": system.label, "stream": stream,
+                             "req_per_s": tput["summary"]["request_throughput"],
+                             "success": min(tput["summary"]["success_rate"], lat["summary"]["success_rate"]),
+                             "p50_ms": e["p50"], "p99_ms": e["p99"],
+                             "added_p50_us": 1000 * (e["p50"] - direct["p50"]),
+                             "added_p99_us": 1000 * (e["p99"] - direct["p99"])})
+                r = rows[-1]
+                print(f"{r['system']:<28} {'stream' if stream else 'whole':<6} {r['req_per_s']:>9.0f} req/s "
+                      f"p50 {r['p50_ms']:.3f} ms p99 {r['p99_ms']:.3f} ms", file=sys.stderr, flush=True)
+    finally:
+        cluster.stop()
+    command = "python3 bench/peers/overhead.py " + " ".join(sys.argv[1:])
+    lines = ["# Gateway overhead", "",
+             f"Measured {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {platform.node()} "
+             f"({os.cpu_count()} CPUs shared by the backend, the proxy and the load generator). "
+             f"Command: `{command}`", "",
+             f"Backend: one `autoglm simnode --zero-delay`; requests of 32 prompt tokens and "
+             f"{a.output_tokens} output tokens. Throughput: closed loop, {a.concurrency} in flight, "
+             f"{a.requests} requests. Latency: open loop at {a.rate:g} req/s, {a.latency_requests} "
+             "requests; added = the system's percentile minus direct's.", "",
+             "| system | mode | req/s (closed loop) | p50 ms | p99 ms | added p50 µs | added p99 µs | success |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['system']} | {'streaming' if r['stream'] else 'whole'} | {r['req_per_s']:.0f} | "
+                     f"{r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['added_p50_us']:.0f} | "
+                     f"{r['added_p99_us']:.0f} | {100 * r['success']:.1f}% |")
+    os.makedirs(a.out, exist_ok=True)
+    open(os.path.join(a.out, "overhead.md"), "w").write("\n".join(lines) + "\n")
+    json.dump({"command": command, "rows": rows}, open(os.path.join(a.out, "overhead.json"), "w"), indent=1)
+    print(os.path.join(a.out, "overhead.md"))
+    return 0 if all(r["success"] > 0.99 for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
