@@ -87,6 +87,9 @@ class WorkflowEngine {
                                                                  const SubmitContext& ctx,
                                                                  std::string trigger_id = {});
   core::Result<DagStatus> dag_status(store::DagRunId id);
+  // Every tenant's runs, newest first; nullopt state for all.
+  core::Result<std::vector<store::DagRunRecord>> list_dag_runs(std::optional<store::TaskState> state,
+                                                               std::size_t limit);
   core::Result<store::DagRunRecord> cancel_dag(store::DagRunId id);
 
   // --- triggers (/v1/cron, /v1/triggers) ---
@@ -97,7 +100,7 @@ class WorkflowEngine {
   core::Status remove_trigger(std::string_view id);
   core::Result<std::vector<store::TriggerRecord>> list_triggers(
       std::optional<store::TriggerKind> kind);
-  // POST /v1/events: submits what the matching event triggers produce.
+  // POST /v1/events: submits what the matching event triggers of ctx.tenant produce.
   core::Result<EventOutcome> post_event(std::string_view body, const SubmitContext& ctx);
 
   // --- driving ---

@@ -116,6 +116,11 @@ core::Result<DagStatus> WorkflowEngine::dag_status(store::DagRunId id) {
   return status;
 }
 
+core::Result<std::vector<store::DagRunRecord>> WorkflowEngine::list_dag_runs(
+    std::optional<store::TaskState> state, std::size_t limit) {
+  return store_.list_dag_runs(state, limit);
+}
+
 core::Result<store::DagRunRecord> WorkflowEngine::cancel_dag(store::DagRunId id) {
   std::vector<store::TaskId> to_stop;
   {

@@ -67,7 +67,7 @@ int WorkflowEngine::fire_cron(core::Time t) {
     for (std::int64_t slot : slots) {
       // The slot in the key makes a firing repeated after a crash (fired, then killed
       // before advance_trigger) resolve to the same task or run.
-      SubmitContext ctx{"", "cron:" + rec.id + ":" + std::to_string(slot)};
+      SubmitContext ctx{spec->tenant, "cron:" + rec.id + ":" + std::to_string(slot)};
       auto target = submit_target(spec->target, ctx, rec.id);
       if (target) {
         last_target = *target;
@@ -140,7 +140,8 @@ core::Result<EventOutcome> WorkflowEngine::post_event(std::string_view body,
   if (!recs) return recs.status();
   std::vector<EventTriggerSpec> specs;
   for (const auto& r : *recs) {
-    if (auto s = parse_event_trigger(r.spec)) specs.push_back(std::move(*s));
+    auto s = parse_event_trigger(r.spec);
+    if (s && s->tenant == ctx.tenant) specs.push_back(std::move(*s));
   }
   EventOutcome out;
   for (const auto& sub : match_event(*event, specs)) {

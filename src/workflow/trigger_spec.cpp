@@ -86,9 +86,13 @@ std::string render_event(const TriggerTarget& target, const Event& e) {
   return json::serialize(doc);
 }
 
-// The fields every trigger has besides its own: `enabled` and the `target` it starts.
+// The fields every trigger has besides its own: `tenant`, `enabled` and the `target` it
+// starts.
 template <typename Spec>
 core::Status read_enabled_and_target(const json::object& o, Spec& spec) {
+  auto tenant = get_string(o, "tenant", "");
+  if (!tenant) return tenant.status();
+  spec.tenant = std::move(*tenant);
   auto enabled = enabled_of(o);
   if (!enabled) return enabled.status();
   spec.enabled = *enabled;

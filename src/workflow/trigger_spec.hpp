@@ -21,9 +21,11 @@ struct TriggerTarget {
 
 // {"id", "schedule": "0 8 * * *" | "@daily", "timezone": "Europe/Berlin" (default UTC),
 //  "missed": "skip"|"run_once"|"run_all" (default skip), "overlap": "skip"|"queue"|"allow"
-//  (default skip), "enabled": true, "task": {...} | "dag": {...}}
+//  (default skip), "enabled": true, "tenant": "acme" (set by the gateway from the caller),
+//  "task": {...} | "dag": {...}}
 struct CronTriggerSpec {
   std::string id;
+  std::string tenant;  // whose tasks and runs a firing makes; "" for the default tenant
   CronExpr schedule;
   TimeZone tz = TimeZone::utc();
   MissedPolicy missed = MissedPolicy::kSkip;
@@ -33,10 +35,12 @@ struct CronTriggerSpec {
 };
 
 // {"id", "event": "audio.uploaded", "modalities": ["speech"] (empty or absent for any),
-//  "enabled": true, "task": {...} | "dag": {...}}. String values of the template may use
-// {{event.name}}, {{event.payload}} and {{event.payload.<field>}}.
+//  "enabled": true, "tenant": "acme", "task": {...} | "dag": {...}}. String values of the
+// template may use {{event.name}}, {{event.payload}} and {{event.payload.<field>}}. Only
+// events posted by the trigger's tenant fire it.
 struct EventTriggerSpec {
   std::string id;
+  std::string tenant;  // "" for the default tenant
   std::string event;
   std::vector<std::string> modalities;
   bool enabled = true;
