@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "api/hardening.hpp"
 #include "api/scheduler_setup.hpp"
 #include "cli/commands.hpp"
 #include "config/loader.hpp"
@@ -38,6 +39,13 @@ void add_config_command(CLI::App& app) {
     }
     if (auto policies = check_policies(loaded->scheduler); !policies) {
       std::cerr << loaded->source_file << ": " << policies.message() << "\n";
+      set_exit_code(1);
+      return;
+    }
+    if (auto hardening = api::check_hardening(*loaded); !hardening) {
+      std::cerr << loaded->source_file << ": "
+                << (hardening.param().empty() ? "" : hardening.param() + ": ")
+                << hardening.message() << "\n";
       set_exit_code(1);
       return;
     }

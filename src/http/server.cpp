@@ -58,6 +58,8 @@ asio::awaitable<void> Exchange::respond(Response response) {
   response.keep_alive(keep_alive_);
   response.set(bhttp::field::server, "autoglm");
   response.set("x-request-id", request_id_);
+  for (const auto& [name, value] : extra_headers_) response.set(name, value);
+  if (answer_sink_) answer_sink_(response.result_int(), response.body());
   response.prepare_payload();
   stream_.expires_after(write_timeout_);
   auto [ec, n] = co_await bhttp::async_write(stream_, response, kNoThrow);
@@ -80,6 +82,7 @@ asio::awaitable<bool> Exchange::begin_stream(bhttp::response<bhttp::empty_body> 
   head.keep_alive(keep_alive_);
   head.set(bhttp::field::server, "autoglm");
   head.set("x-request-id", request_id_);
+  for (const auto& [name, value] : extra_headers_) head.set(name, value);
   head.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> serializer{head};
   stream_.expires_after(write_timeout_);
@@ -241,6 +244,13 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
           hec != asio::error::eof) {
         co_await reject(stream, 400, "malformed HTTP request");
       }
+      break;
+    }
+    // Beast accepts a Transfer-Encoding without "chunked" last and then reads no body; a
+    // proxy in front may frame the same bytes differently (request smuggling). RFC 9112
+    // 6.3: answer 400 and close.
+    if (parser.get().count(bhttp::field::transfer_encoding) > 0 && !parser.chunked()) {
+      co_await reject(stream, 400, "Transfer-Encoding must end with chunked");
       break;
     }
     auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);

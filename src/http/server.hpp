@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -62,6 +64,18 @@ class Exchange {
   asio::awaitable<bool> write_chunk(std::string_view data);
   asio::awaitable<void> end_stream();
 
+  // Adds a header to whatever answer this exchange sends (respond or begin_stream), e.g.
+  // x-ratelimit-* from the front door. Call before the answer starts.
+  void add_header(std::string name, std::string value) {
+    extra_headers_.emplace_back(std::move(name), std::move(value));
+  }
+
+  // Sees the status and body of a complete answer sent with respond(), just before it is
+  // written (the response cache stores answers this way). Streams are not shown.
+  void on_answer(std::function<void(unsigned status, const std::string& body)> sink) {
+    answer_sink_ = std::move(sink);
+  }
+
   bool responded() const { return responded_; }
   bool client_gone() const { return client_gone_; }
   // Whether the connection can serve another request after this one.
@@ -77,6 +91,8 @@ class Exchange {
   bool keep_alive_ = true;
   const std::atomic<bool>* draining_;
   std::chrono::milliseconds write_timeout_;
+  std::vector<std::pair<std::string, std::string>> extra_headers_;
+  std::function<void(unsigned, const std::string&)> answer_sink_;
 };
 
 using Handler = std::function<asio::awaitable<void>(Exchange&)>;

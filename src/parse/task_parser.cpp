@@ -153,8 +153,10 @@ core::Status resolve_scheduling(const RequestMeta& meta, const ParseOptions& opt
   std::optional<Priority> priority = *header_priority ? *header_priority : body_priority;
   if (!priority) {
     core::PriorityClass c = options.default_class;
-    if (auto it = options.tenant_default_class.find(out.tenant);
-        it != options.tenant_default_class.end()) {
+    if (meta.default_class) {
+      c = *meta.default_class;
+    } else if (auto it = options.tenant_default_class.find(out.tenant);
+               it != options.tenant_default_class.end()) {
       c = it->second;
     }
     priority = Priority{c, core::default_level(c)};

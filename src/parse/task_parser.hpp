@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,9 @@ struct RequestMeta {
   std::string_view priority_header;  // x-autoglm-priority
   std::string_view deadline_header;  // x-autoglm-deadline-ms
   std::string_view tenant;           // from authentication; "" for ParseOptions::default_tenant
+  // The tenant's default class (from authentication); when set it wins over ParseOptions'
+  // defaults, and the header and body still win over it.
+  std::optional<core::PriorityClass> default_class;
 };
 
 // An OpenAI request body for `kind` (kChat: /v1/chat/completions, kCompletion:
@@ -56,8 +60,8 @@ struct RequestMeta {
 //                      model's default, else options.default_max_output_tokens; 0 for
 //                      embeddings
 //   modality           speech if any input_audio part, else vision if any image_url part
-//   priority           header x-autoglm-priority > body "priority" > tenant default class
-//                      > options.default_class; a class name or a level 0-9
+//   priority           header x-autoglm-priority > body "priority" > meta.default_class
+//                      > tenant default class > options.default_class; a class name or a level 0-9
 //   latency            body "latency" ("interactive" | "batch"), else kBatch for the batch
 //                      class, else kInteractive
 //   deadline           header x-autoglm-deadline-ms (1..30 days in milliseconds)

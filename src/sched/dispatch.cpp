@@ -1,5 +1,6 @@
 // Placement: asking the policy, the core's guard over its answer, dispatch from the queue,
 // preemption of running preemptible work and evacuation of nodes short of memory.
+#include <algorithm>
 #include <utility>
 
 #include "sched/priority.hpp"
@@ -28,12 +29,23 @@ std::optional<policy::Decision> Scheduler::State::choose(const TaskSpec& task,
   const std::vector<core::NodeIndex>* start = nullptr;
   if (only) {
     const core::NodeView& node = nodes.at(*only);
-    if (!node.serves(task.model) || !accepts_work(node, options.thresholds)) return std::nullopt;
+    if (!node.serves(task.model) || !allowed_on(task, *only) ||
+        !accepts_work(node, options.thresholds)) {
+      return std::nullopt;
+    }
     single.assign(1, *only);
     start = &single;
   } else {
     start = nodes.serving(task.model);
     if (!start) return std::nullopt;
+  }
+  if (!task.allowed_nodes.empty()) {
+    restricted.clear();
+    for (core::NodeIndex n : *start) {
+      if (allowed_on(task, n)) restricted.push_back(n);
+    }
+    if (restricted.empty()) return std::nullopt;
+    start = &restricted;
   }
   // Every starting list above holds only nodes that serve the model, so the policy's
   // serves-model filter need not check again. The scratch decision keeps its buffers
@@ -48,6 +60,7 @@ std::optional<policy::Decision> Scheduler::State::choose(const TaskSpec& task,
   // Defence in depth: the policy chose a node the core's guard forbids (its filters are
   // weaker than the guard). Ask again among the nodes the guard allows.
   nodes.accepting(task.model, options.thresholds, candidates);
+  std::erase_if(candidates, [&](core::NodeIndex n) { return !allowed_on(task, n); });
   if (candidates.empty()) return std::nullopt;
   pipeline.choose_into(decision, task, nodes.views(), &candidates, ctx, options.explain_top);
   if (!decision.node || !guard_allows(task, *decision.node)) return std::nullopt;
@@ -55,8 +68,13 @@ std::optional<policy::Decision> Scheduler::State::choose(const TaskSpec& task,
 }
 
 bool Scheduler::State::guard_allows(const TaskSpec& task, core::NodeIndex node) const {
-  return nodes.contains(node) && nodes.at(node).serves(task.model) &&
+  return nodes.contains(node) && nodes.at(node).serves(task.model) && allowed_on(task, node) &&
          accepts_work(nodes.at(node), options.thresholds);
+}
+
+bool Scheduler::State::allowed_on(const TaskSpec& task, core::NodeIndex node) {
+  return task.allowed_nodes.empty() ||
+         std::binary_search(task.allowed_nodes.begin(), task.allowed_nodes.end(), node);
 }
 
 std::optional<policy::Decision> Scheduler::State::preempt_for(const TaskSpec& task) {
@@ -70,7 +88,8 @@ std::optional<policy::Decision> Scheduler::State::preempt_for(const TaskSpec& ta
     if (victim.spec.priority_class == core::PriorityClass::kCritical) return true;
     if (victim.dispatch_seq >= batch_first_seq) return true;
     const core::NodeView& node = nodes.at(victim.node);
-    if (!node.serves(task.model) || !accepts_work_if_slot_free(node, options.thresholds)) {
+    if (!node.serves(task.model) || !allowed_on(task, victim.node) ||
+        !accepts_work_if_slot_free(node, options.thresholds)) {
       return true;
     }
     if (++attempts > kMaxPreemptionAttempts) return false;

@@ -50,6 +50,7 @@ struct Scheduler::State {
   // Scratch, reused so the hot path does not allocate.
   std::vector<core::NodeIndex> candidates;
   std::vector<core::NodeIndex> single;
+  std::vector<core::NodeIndex> restricted;  // a task's allowed_nodes among the starting list
   std::vector<char> lane_open;
   std::vector<QueuedTask> requeue;  // victims of preemption, pushed after the placement
   policy::Decision decision;
@@ -64,6 +65,8 @@ struct Scheduler::State {
   std::optional<policy::Decision> choose(const TaskSpec& task,
                                          std::optional<core::NodeIndex> only = std::nullopt);
   bool guard_allows(const TaskSpec& task, core::NodeIndex node) const;
+  // Whether the task's allowed_nodes (empty: all) include the node.
+  static bool allowed_on(const TaskSpec& task, core::NodeIndex node);
   // For a critical task: frees the slot of the most recently dispatched preemptible task on
   // a node where that makes room, records the Cancellation and queues the victim in
   // `requeue`; returns the decision for that node.

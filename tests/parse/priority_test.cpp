@@ -64,6 +64,24 @@ INSTANTIATE_TEST_SUITE_P(
         PriorityCase{"BlankHeaderIsAbsent", "  ", "\"batch\"", "", PriorityClass::kBatch, 3}),
     [](const testing::TestParamInfo<PriorityCase>& info) { return info.param.name; });
 
+TEST(PriorityTest, AuthenticatedTenantClassBeatsOptionsButNotTheRequest) {
+  ParseOptions options;
+  options.tenant_default_class["vip"] = PriorityClass::kCritical;
+  RequestMeta meta;
+  meta.tenant = "vip";
+  meta.default_class = PriorityClass::kBatch;
+  const std::string plain = R"({"model":"m","messages":[{"role":"user","content":"x"}]})";
+  auto r = parse_openai(core::TaskKind::kChat, plain, meta, options);
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  EXPECT_EQ(r->priority_class, PriorityClass::kBatch);
+  EXPECT_EQ(r->priority_level, 3);
+  EXPECT_EQ(r->tenant, "vip");
+  meta.priority_header = "critical";
+  r = parse_openai(core::TaskKind::kChat, plain, meta, options);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->priority_class, PriorityClass::kCritical);
+}
+
 TEST(PriorityTest, EveryLevelMapsOntoItsClass) {
   const PriorityClass want[10] = {PriorityClass::kSheddable, PriorityClass::kSheddable,
                                   PriorityClass::kBatch,     PriorityClass::kBatch,

@@ -1,0 +1,224 @@
+// The gateway's front door: keys to tenants, admin routes, rate and concurrency limits,
+// allow-lists, run-time keys and reloads. A manual clock; no network.
+#include "api/guard.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tenancy/key_hash.hpp"
+
+namespace autoglm::api {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::string_view kAcmeKey = "agk_acme-key-0123456789";
+constexpr std::string_view kOpsKey = "agk_ops-admin-key-0123456789";
+
+std::string bearer(std::string_view key) { return "Bearer " + std::string(key); }
+
+config::Config base_config() {
+  config::Config c;
+  c.auth.enabled = true;
+  c.auth.keys.push_back({"key_acme", "acme", false, "ci", "", std::string(kAcmeKey)});
+  c.auth.keys.push_back(
+      {"key_ops", "ops", true, "", tenancy::to_hex(tenancy::sha256(kOpsKey)), ""});
+  config::TenantConfig acme;
+  acme.id = "acme";
+  acme.default_class = "batch";
+  acme.models = {"m1"};
+  acme.limits = config::TenantLimitsConfig{1, 2, std::nullopt, 0};
+  c.tenants.push_back(acme);
+  return c;
+}
+
+class GuardTest : public ::testing::Test {
+ protected:
+  Guard make(const config::Config& c) {
+    auto settings = build_guard_settings(c);
+    EXPECT_TRUE(settings.is_ok()) << settings.status().message();
+    return Guard(std::move(settings).value(), clock_);
+  }
+  core::ManualClock clock_;
+};
+
+std::string header_of(const GuardVerdict& v, std::string_view name) {
+  for (const auto& [n, value] : v.headers) {
+    if (n == name) return value;
+  }
+  return "";
+}
+
+TEST_F(GuardTest, AKeyActsForItsTenantWithItsDefaultClass) {
+  Guard guard = make(base_config());
+  RequestContext context;
+  auto verdict = guard.check(bearer(kAcmeKey), "/v1/chat/completions", context);
+  ASSERT_TRUE(verdict.status.is_ok()) << verdict.status.message();
+  EXPECT_EQ(context.tenant, "acme");
+  EXPECT_FALSE(context.admin);
+  EXPECT_EQ(context.default_priority, core::default_level(core::PriorityClass::kBatch));
+  EXPECT_TRUE(verdict.permit.held());
+  EXPECT_EQ(header_of(verdict, "x-ratelimit-limit-requests"), "2");
+}
+
+TEST_F(GuardTest, MissingOrUnknownKeysAre401AndNeverEchoed) {
+  Guard guard = make(base_config());
+  RequestContext context;
+  auto none = guard.check("", "/v1/models", context);
+  EXPECT_EQ(none.status.code(), core::ErrorCode::kUnauthenticated);
+  EXPECT_EQ(header_of(none, "www-authenticate"), "Bearer");
+  auto wrong = guard.check("Bearer agk_not-a-real-key-000000", "/v1/models", context);
+  EXPECT_EQ(wrong.status.code(), core::ErrorCode::kUnauthenticated);
+  EXPECT_EQ(wrong.status.message().find("not-a-real-key"), std::string::npos)
+      << wrong.status.message();
+  EXPECT_EQ(context.tenant, "default") << "a denied request fills nothing";
+}
+
+TEST_F(GuardTest, AdminRoutesNeedAnAdminKey) {
+  Guard guard = make(base_config());
+  RequestContext context;
+  EXPECT_EQ(guard.check(bearer(kAcmeKey), "/admin/v1/keys", context).status.code(),
+            core::ErrorCode::kPermissionDenied);
+  RequestContext admin;
+  EXPECT_TRUE(guard.check(bearer(kOpsKey), "/admin/v1/keys", admin).status.is_ok());
+  EXPECT_TRUE(admin.admin);
+  EXPECT_EQ(admin.tenant, "ops");
+}
+
+TEST_F(GuardTest, PublicPathsPassWithoutAKey) {
+  Guard guard = make(base_config());
+  RequestContext context;
+  for (std::string_view path : {"/healthz", "/readyz", "/metrics"}) {
+    EXPECT_TRUE(guard.check("", path, context).status.is_ok()) << path;
+  }
+}
+
+TEST_F(GuardTest, TenantRateLimitIs429WithRetryAfter) {
+  Guard guard = make(base_config());  // acme: 1 request/s, burst 2
+  RequestContext context;
+  EXPECT_TRUE(guard.check(bearer(kAcmeKey), "/v1/models", context).status.is_ok());
+  EXPECT_TRUE(guard.check(bearer(kAcmeKey), "/v1/models", context).status.is_ok());
+  auto denied = guard.check(bearer(kAcmeKey), "/v1/models", context);
+  EXPECT_EQ(denied.status.code(), core::ErrorCode::kResourceExhausted);
+  EXPECT_EQ(header_of(denied, "retry-after"), "1");
+  EXPECT_EQ(header_of(denied, "x-ratelimit-remaining-requests"), "0");
+  // Another tenant is not affected.
+  EXPECT_TRUE(guard.check(bearer(kOpsKey), "/v1/models", context).status.is_ok());
+  clock_.advance(1s);
+  EXPECT_TRUE(guard.check(bearer(kAcmeKey), "/v1/models", context).status.is_ok());
+}
+
+TEST_F(GuardTest, GlobalLimitCoversEveryTenant) {
+  config::Config c = base_config();
+  c.limits.global_requests_per_second = 1;
+  c.limits.global_burst = 1;
+  Guard guard = make(c);
+  RequestContext context;
+  EXPECT_TRUE(guard.check(bearer(kOpsKey), "/v1/models", context).status.is_ok());
+  auto denied = guard.check(bearer(kAcmeKey), "/v1/models", context);
+  EXPECT_EQ(denied.status.code(), core::ErrorCode::kResourceExhausted);
+  EXPECT_NE(denied.status.message().find("global"), std::string::npos);
+}
+
+TEST_F(GuardTest, TokensPerMinuteDebtDeniesTheNextRequest) {
+  config::Config c = base_config();
+  c.tenants[0].limits = config::TenantLimitsConfig{0, 0, 1000, 0};
+  Guard guard = make(c);
+  RequestContext context;
+  EXPECT_TRUE(guard.check(bearer(kAcmeKey), "/v1/completions", context).status.is_ok());
+  guard.charge_tokens("acme", 1500);
+  auto denied = guard.check(bearer(kAcmeKey), "/v1/completions", context);
+  EXPECT_EQ(denied.status.code(), core::ErrorCode::kResourceExhausted);
+  EXPECT_NE(header_of(denied, "x-ratelimit-limit-tokens"), "");
+}
+
+TEST_F(GuardTest, ConcurrencyBoundHoldsUntilThePermitIsDropped) {
+  config::Config c = base_config();
+  c.tenants[0].limits = config::TenantLimitsConfig{0, 0, std::nullopt, 1};
+  Guard guard = make(c);
+  RequestContext context;
+  auto first = guard.check(bearer(kAcmeKey), "/v1/models", context);
+  ASSERT_TRUE(first.status.is_ok());
+  EXPECT_EQ(guard.check(bearer(kAcmeKey), "/v1/models", context).status.code(),
+            core::ErrorCode::kResourceExhausted);
+  first.permit.release();
+  EXPECT_TRUE(guard.check(bearer(kAcmeKey), "/v1/models", context).status.is_ok());
+}
+
+TEST_F(GuardTest, AllowListHidesOtherModels) {
+  Guard guard = make(base_config());
+  EXPECT_TRUE(guard.allows_model("acme", "m1"));
+  EXPECT_FALSE(guard.allows_model("acme", "m2"));
+  EXPECT_TRUE(guard.allows_model("ops", "m2")) << "a tenant without a list may use every model";
+}
+
+TEST_F(GuardTest, AuthOffActsAsTheDefaultTenantWithItsLimits) {
+  config::Config c;
+  config::TenantConfig def;
+  def.id = "default";
+  def.limits = config::TenantLimitsConfig{1, 1, std::nullopt, 0};
+  c.tenants.push_back(def);
+  Guard guard = make(c);
+  RequestContext context;
+  ASSERT_TRUE(guard.check("", "/admin/v1/keys", context).status.is_ok());
+  EXPECT_EQ(context.tenant, "default");
+  EXPECT_TRUE(context.admin);
+  EXPECT_EQ(guard.check("", "/v1/models", context).status.code(),
+            core::ErrorCode::kResourceExhausted);
+}
+
+TEST_F(GuardTest, RuntimeKeysAuthenticateAndSurviveReload) {
+  Guard guard = make(base_config());
+  auto created = guard.create_key({"beta", false, "laptop"});
+  ASSERT_TRUE(created.is_ok()) << created.status().message();
+  EXPECT_TRUE(created->secret.starts_with("agk_"));
+  RequestContext context;
+  ASSERT_TRUE(guard.check(bearer(created->secret), "/v1/models", context).status.is_ok());
+  EXPECT_EQ(context.tenant, "beta");
+
+  guard.reload(std::move(build_guard_settings(base_config())).value());
+  EXPECT_TRUE(guard.check(bearer(created->secret), "/v1/models", context).status.is_ok());
+  EXPECT_TRUE(guard.revoke_key(created->info.id).is_ok());
+  EXPECT_EQ(guard.check(bearer(created->secret), "/v1/models", context).status.code(),
+            core::ErrorCode::kUnauthenticated);
+  EXPECT_EQ(guard.revoke_key("key_acme").code(), core::ErrorCode::kConflict)
+      << "keys from the file are removed in the file";
+  EXPECT_EQ(guard.revoke_key("key_nope").code(), core::ErrorCode::kNotFound);
+  EXPECT_FALSE(guard.create_key({"bad tenant!", false, ""}).is_ok());
+}
+
+TEST_F(GuardTest, ReloadChangesKeysAndLimits) {
+  Guard guard = make(base_config());
+  config::Config next = base_config();
+  next.auth.keys.erase(next.auth.keys.begin());  // acme's key is gone
+  next.limits.global_requests_per_second = 1;
+  next.limits.global_burst = 1;
+  guard.reload(std::move(build_guard_settings(next)).value());
+  RequestContext context;
+  EXPECT_EQ(guard.check(bearer(kAcmeKey), "/v1/models", context).status.code(),
+            core::ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(guard.check(bearer(kOpsKey), "/v1/models", context).status.is_ok());
+  EXPECT_EQ(guard.check(bearer(kOpsKey), "/v1/models", context).status.code(),
+            core::ErrorCode::kResourceExhausted);
+}
+
+TEST(GuardSettingsTest, RejectsWhatWouldLockEveryoneOutOrIsInvalid) {
+  config::Config c;
+  c.auth.enabled = true;
+  auto no_keys = build_guard_settings(c);
+  ASSERT_FALSE(no_keys.is_ok());
+  EXPECT_EQ(no_keys.status().param(), "auth.keys");
+
+  config::Config bad_tenant = base_config();
+  bad_tenant.tenants[0].id = "no spaces";
+  EXPECT_FALSE(build_guard_settings(bad_tenant).is_ok());
+
+  config::Config same_key = base_config();
+  same_key.auth.keys.push_back(same_key.auth.keys[0]);
+  same_key.auth.keys.back().id = "key_other";
+  auto dup = build_guard_settings(same_key);
+  ASSERT_FALSE(dup.is_ok());
+  EXPECT_EQ(dup.status().message().find(kAcmeKey), std::string::npos);
+}
+
+}  // namespace
+}  // namespace autoglm::api
