@@ -4,7 +4,7 @@ CONFIG ?= config/autoglm.yaml
 ARGS   ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: all setup configure build run test test-asan fuzz bench clean
+.PHONY: all setup configure build run test test-asan fuzz bench bench-peers bench-overhead clean
 
 all: build
 
@@ -34,8 +34,19 @@ test-asan: setup build-asan/build.ninja
 fuzz: setup
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# Every Google Benchmark suite, then one summary table of all of them.
 bench: build
-	@for b in build/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+	@mkdir -p build/bench/results
+	@for b in build/bench/bench_*; do [ -x "$$b" ] && "$$b" \
+	  --benchmark_out=build/bench/results/$$(basename $$b).json --benchmark_out_format=json; done
+	@python3 bench/summarize.py build/bench/results/*.json
+
+# nginx, HAProxy and every gateway policy on one simnode cluster (minutes); see docs/performance.md.
+bench-peers: build
+	@python3 bench/peers/run_peers.py --binary build/autoglm $(ARGS)
+
+bench-overhead: build
+	@python3 bench/peers/overhead.py --binary build/autoglm $(ARGS)
 
 clean:
 	rm -rf build build-asan build-fuzz

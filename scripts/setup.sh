@@ -12,7 +12,8 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libsqlite3-dev sqlite3 libpq-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  tzdata curl procps
+  tzdata curl procps prometheus
+  nginx haproxy
   clang-14 libclang-rt-14-dev
 )
 # Node.js and npm only when the machine has none (some images ship their own build).

@@ -1,6 +1,7 @@
 #include "api/gateway.hpp"
 
 #include <chrono>
+#include <stdexcept>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,6 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include "api/explain.hpp"
+#include "api/hardening_routes.hpp"
+#include "api/node_routes.hpp"
 #include "http/errors.hpp"
 
 namespace autoglm::api {
@@ -48,14 +51,23 @@ Gateway::Gateway(asio::io_context& io, const config::Config& config,
                  std::vector<core::NodeSpec> nodes, std::unique_ptr<sched::Scheduler> scheduler)
     : io_(io),
       context_path_(config.server.context_path),
-      failure_backoff_(config.upstream.failure_backoff),
       nodes_(std::move(nodes)),
       pool_(io, nodes_, config.upstream.connect_timeout,
             static_cast<std::size_t>(config.upstream.max_idle_per_node)),
       proxy_(nodes_, pool_,
              dispatch::ProxyOptions{config.upstream.response_timeout,
+                                    config.upstream.first_byte_timeout,
                                     config.upstream.failure_backoff}),
-      driver_(io, std::move(scheduler)) {
+      driver_(io, std::move(scheduler)),
+      monitor_(io, config, nodes_, driver_),
+      metrics_(monitor_),
+      default_policy_(config.scheduler.pipeline ? "custom" : config.scheduler.policy) {
+  auto hardening = Hardening::create(config);  // serve checks it first: a start-up failure
+  if (!hardening) throw std::invalid_argument(hardening.status().message());
+  hardening_ = std::move(hardening).value();
+  for (const auto& [model, choice] : config.scheduler.models) {
+    model_policies_[model] = choice.pipeline ? "custom" : choice.preset;
+  }
   add_routes();
 }
 
@@ -70,13 +82,19 @@ void Gateway::add_routes() {
     return exchange.respond(200, R"({"status":"ok"})");
   });
   routes_.add("GET", "/readyz", plain(&Gateway::readyz));
-  routes_.add("GET", "/v1/models", plain(&Gateway::models));
+  routes_.add("GET", "/v1/models", [this](http::Exchange& exchange, const RequestContext& c) {
+    return models(exchange, c);
+  });
   for (std::string route : {"/v1/chat/completions", "/v1/completions"}) {
-    routes_.add("POST", route, [this, route](http::Exchange& exchange, const RequestContext&) {
-      return completions(exchange, route);
-    });
+    routes_.add("POST", route,
+                [this, route](http::Exchange& exchange, const RequestContext& context) {
+                  return completions(exchange, route, context);
+                });
   }
   routes_.add("GET", "/admin/v1/scheduler", plain(&Gateway::admin_scheduler));
+  routes_.add("GET", "/metrics", plain(&Gateway::prometheus_metrics));
+  add_node_routes(*this, monitor_);
+  add_hardening_routes(*this, *hardening_);
 }
 
 void Gateway::add_route(std::string method, std::string pattern, RouteHandler handler) {
@@ -102,9 +120,15 @@ asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
     path.remove_prefix(context_path_.size());
   }
 
+  RequestContext context;
+  const GuardVerdict verdict =
+      hardening_->guard().check(header(exchange.request(), "authorization"), path, context,
+                                header(exchange.request(), kOnBehalfOfHeader));
+  for (const auto& [name, value] : verdict.headers) exchange.add_header(name, value);
   auto match = routes_.match(std::string_view(bhttp::to_string(method)), path);
-  if (match.handler) {
-    RequestContext context;
+  if (!verdict.status) {
+    co_await respond_error(exchange, verdict.status);
+  } else if (match.handler) {
     context.params = std::move(match.params);
     co_await (*match.handler)(exchange, context);
   } else if (!match.allowed.empty()) {
@@ -141,9 +165,10 @@ asio::awaitable<void> Gateway::readyz(http::Exchange& exchange) {
   co_await exchange.respond(!draining_ && up > 0 ? 200 : 503, json::serialize(body));
 }
 
-asio::awaitable<void> Gateway::models(http::Exchange& exchange) {
+asio::awaitable<void> Gateway::models(http::Exchange& exchange, const RequestContext& context) {
   json::array data;
   for (const auto& model : nodes_.models()) {
+    if (!hardening_->guard().allows_model(context.tenant, model)) continue;
     json::object entry;
     entry["id"] = model;
     entry["object"] = "model";
@@ -162,72 +187,117 @@ asio::awaitable<void> Gateway::admin_scheduler(http::Exchange& exchange) {
   co_await exchange.respond(200, snapshot_json(snapshot));
 }
 
-void Gateway::node_failed(std::size_t index) {
-  nodes_.mark_failed(index, std::chrono::steady_clock::now(), failure_backoff_);
-  const auto node = static_cast<core::NodeIndex>(index);
-  driver_.set_healthy(node, false);
-  asio::co_spawn(
-      io_,
-      [this, node]() -> asio::awaitable<void> {
-        asio::steady_timer timer(io_, failure_backoff_);
-        co_await timer.async_wait(asio::use_awaitable);
-        driver_.set_healthy(node, true);
-      },
-      asio::detached);
+asio::awaitable<void> Gateway::prometheus_metrics(http::Exchange& exchange) {
+  auto snapshot = co_await driver_.snapshot();
+  co_await exchange.respond(200, metrics_.render(snapshot), metrics::kContentType);
 }
 
-asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string_view route) {
+const std::string& Gateway::policy_label(const std::string& model) const {
+  auto it = model_policies_.find(model);
+  return it == model_policies_.end() ? default_policy_ : it->second;
+}
+
+asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string_view route,
+                                           const RequestContext& context) {
   const auto& request = exchange.request();
   const auto kind =
       route == "/v1/chat/completions" ? core::TaskKind::kChat : core::TaskKind::kCompletion;
   parse::RequestMeta meta;
   meta.priority_header = header(request, "x-autoglm-priority");
   meta.deadline_header = header(request, "x-autoglm-deadline-ms");
+  meta.tenant = context.tenant;
+  if (context.default_priority >= 0) {
+    meta.default_class = core::priority_class_for_level(context.default_priority);
+  }
   auto parsed = parse::parse_openai(kind, request.body(), meta, parse_options_);
   if (!parsed) {
     co_await respond_error(exchange, parsed.status());
     co_return;
   }
   core::TaskSpec task = std::move(parsed).value();
-  if (!nodes_.serves(task.model)) {
+  // Counted in autoglm_requests_total when the request ends, however it ends.
+  struct Counted {
+    GatewayMetrics& metrics;
+    const std::string& model;
+    const std::string& policy;
+    std::string node;
+    int status = 0;
+    ~Counted() { metrics.request(model, node, status, policy); }
+  } counted{metrics_, task.model, policy_label(task.model)};
+  // A model the tenant may not use looks exactly like one that is not served.
+  if (!nodes_.serves(task.model) || !hardening_->guard().allows_model(context.tenant, task.model)) {
     co_await respond_error(
         exchange, core::not_found("the model '" + task.model +
                                       "' is not served here; GET /v1/models lists the models",
                                   "model"));
     co_return;
   }
+  if (co_await hardening_->cache().serve(exchange, context.tenant, route)) {
+    counted.node = "cache";
+    counted.status = 200;
+    co_return;
+  }
+  auto subset = hardening_->place_task(
+      context, task, [&request](std::string_view name) { return header(request, name); }, nodes_);
+  if (!subset) {
+    counted.status = http::http_status_for(subset.status().code());
+    co_await respond_error(exchange, subset.status(), std::chrono::seconds(1));
+    co_return;
+  }
+  if (!subset->empty()) exchange.add_header("x-autoglm-route", *subset);
   const bool explain = header(request, "x-autoglm-explain") == "1";
 
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (!nodes_.any_up(task.model, std::chrono::steady_clock::now())) break;
     task.id = next_task_id_.fetch_add(1, std::memory_order_relaxed);
     const core::TaskId id = task.id;
+    const bool last_attempt = attempt + 1 == kMaxAttempts;
     auto outcome = co_await driver_.schedule(task);
     dispatch::ProxyResult result;
+    bool admitted = false;
     // The core may take the task back before its node answers (memory evacuation); then
     // it is placed again, usually elsewhere.
     for (;;) {
       if (!outcome.placed) {
+        counted.status = http::http_status_for(outcome.rejection.status.code());
         co_await respond_error(exchange, outcome.rejection.status, outcome.rejection.retry_after);
         co_return;
       }
-      dispatch::ExtraHeaders extra;
-      if (explain) {
-        extra.emplace_back("x-autoglm-decision", decision_header(outcome.placement, nodes_));
+      const std::size_t node = outcome.placement.node;
+      admitted = monitor_.admit(node) == monitor::Admission::kAdmitted;
+      if (!admitted) {  // its breaker is open or its pending bound is reached
+        result = dispatch::ProxyResult{dispatch::ProxyOutcome::kRefused, 0};
+        break;
       }
-      result = co_await proxy_.forward(exchange, outcome.placement.node, route, extra,
-                                       [this, id] { driver_.started(id); }, outcome.stop.get());
+      dispatch::ExtraHeaders extra;
+      if (explain) extra.emplace_back("x-autoglm-decision", decision_header(outcome.placement, nodes_));
+      result = co_await proxy_.forward(exchange, node, route, extra,
+                                       [this, id] { driver_.started(id); }, outcome.stop.get(),
+                                       /*may_retry=*/!last_attempt);
       if (result.outcome != dispatch::ProxyOutcome::kStopped) break;
+      monitor_.abandoned(node);
       outcome = co_await driver_.replaced(id);
     }
-    const auto& placement = outcome.placement;
+    const std::size_t node = outcome.placement.node;
+    counted.node = nodes_.at(node).spec.id;
     switch (result.outcome) {
       case dispatch::ProxyOutcome::kClientGone:
       case dispatch::ProxyOutcome::kStopped:
+        counted.status = 499;
+        if (admitted) monitor_.abandoned(node);
         driver_.cancelled(id);
         co_return;
       case dispatch::ProxyOutcome::kRelayed:
       case dispatch::ProxyOutcome::kBrokenStream: {
+        monitor_.finished(node, result.node);
+        // A node whose stream broke gets no new work until its backoff ends or checks pass.
+        if (result.outcome == dispatch::ProxyOutcome::kBrokenStream) monitor_.back_off(node);
+        counted.status = result.outcome == dispatch::ProxyOutcome::kRelayed
+                             ? static_cast<int>(result.status)
+                             : 502;
+        if (result.status < 400) {
+          metrics_.latency(task.model, result.first_byte, result.total, result.output_tokens);
+        }
         sched::TaskResult done;
         done.ok = result.outcome == dispatch::ProxyOutcome::kRelayed && result.status < 500;
         done.ttft = result.first_byte;
@@ -236,21 +306,32 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
         driver_.finished(id, done);
         co_return;
       }
+      case dispatch::ProxyOutcome::kRefused:
       case dispatch::ProxyOutcome::kNodeUnreachable:
+        if (admitted) {
+          monitor_.finished(node, result.node);
+          monitor_.back_off(node);
+        }
         driver_.finished(id, sched::TaskResult{false});
-        node_failed(placement.node);
-        spdlog::warn("request {}: node {} unreachable, {}", exchange.request_id(),
-                     nodes_.at(placement.node).spec.id,
-                     attempt + 1 < kMaxAttempts ? "trying another" : "giving up");
-        if (attempt + 1 == kMaxAttempts) {
+        spdlog::warn("request {}: node {} {}, {}", exchange.request_id(),
+                     nodes_.at(node).spec.id,
+                     result.outcome == dispatch::ProxyOutcome::kRefused
+                         ? (admitted ? "answered " + std::to_string(result.status)
+                                     : std::string("refused by its circuit breaker"))
+                         : std::string(monitor::outcome_name(result.node)),
+                     last_attempt ? "giving up" : "trying another");
+        if (!last_attempt) metrics_.retry();
+        if (last_attempt) {
+          counted.status = 502;
           co_await respond_error(exchange,
                                  Status(ErrorCode::kUpstreamFailure,
-                                        "the nodes chosen for this request could not be reached"));
+                                        "the nodes chosen for this request could not serve it"));
           co_return;
         }
         break;
     }
   }
+  counted.status = 503;
   co_await respond_error(exchange,
                          core::unavailable("no healthy node serves '" + task.model +
                                            "' right now; retry shortly"),

@@ -5,10 +5,14 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "api/hardening.hpp"
+#include "api/gateway_metrics.hpp"
+#include "api/node_monitor.hpp"
 #include "api/request_context.hpp"
 #include "api/router.hpp"
 #include "config/config.hpp"
@@ -29,8 +33,14 @@ class Gateway {
   Gateway(boost::asio::io_context& io, const config::Config& config,
           std::vector<core::NodeSpec> nodes, std::unique_ptr<sched::Scheduler> scheduler);
 
-  void start() { driver_.start(); }
-  void stop() { driver_.stop(); }
+  void start() {
+    driver_.start();
+    monitor_.start();
+  }
+  void stop() {
+    monitor_.stop();
+    driver_.stop();
+  }
   http::Handler handler();
 
   // A route handler; `context` carries path parameters and the caller's tenant.
@@ -41,28 +51,40 @@ class Gateway {
   void add_route(std::string method, std::string pattern, RouteHandler handler);
   // From now on /readyz answers 503 so load balancers stop sending work.
   void begin_drain() { draining_ = true; }
+  // SIGHUP: applies auth, tenants, limits, cache and routes from `config`, or nothing (the
+  // old settings stay) when they are invalid; returns why.
+  core::Status reload(const config::Config& config) { return hardening_->reload(config); }
+  // Headers for a call the gateway makes to itself on behalf of `tenant` (the workflow
+  // engine's loopback executor); needed once auth.enabled is true.
+  HeaderList loopback_headers(std::string_view tenant) const {
+    return hardening_->guard().loopback_headers(tenant);
+  }
   const dispatch::NodeSet& nodes() const { return nodes_; }
 
  private:
   void add_routes();
   boost::asio::awaitable<void> handle(http::Exchange& exchange);
-  boost::asio::awaitable<void> completions(http::Exchange& exchange, std::string_view route);
-  boost::asio::awaitable<void> models(http::Exchange& exchange);
+  boost::asio::awaitable<void> completions(http::Exchange& exchange, std::string_view route,
+                                           const RequestContext& context);
+  boost::asio::awaitable<void> models(http::Exchange& exchange, const RequestContext& context);
   boost::asio::awaitable<void> readyz(http::Exchange& exchange);
   boost::asio::awaitable<void> admin_scheduler(http::Exchange& exchange);
-  // Marks a node that could not be reached down for the failure backoff, in both the
-  // connection layer and the scheduler.
-  void node_failed(std::size_t index);
+  boost::asio::awaitable<void> prometheus_metrics(http::Exchange& exchange);
+  const std::string& policy_label(const std::string& model) const;
 
   boost::asio::io_context& io_;
   Router<RouteHandler> routes_;
   std::string context_path_;
-  std::chrono::milliseconds failure_backoff_;
   parse::ParseOptions parse_options_;
   dispatch::NodeSet nodes_;
   dispatch::UpstreamPool pool_;
   dispatch::Proxy proxy_;
   dispatch::SchedulerDriver driver_;
+  NodeMonitor monitor_;
+  GatewayMetrics metrics_;
+  std::string default_policy_;  // metric label of the policy for models without their own
+  std::map<std::string, std::string> model_policies_;
+  std::unique_ptr<Hardening> hardening_;  // keys, tenants, limits, cache, routes
   std::atomic<std::uint64_t> next_task_id_{1};
   std::atomic<bool> draining_{false};
 };

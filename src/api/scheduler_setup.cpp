@@ -29,6 +29,18 @@ core::Result<std::unique_ptr<policy::Pipeline>> make_pipeline(
   return pipeline;
 }
 
+core::NodeView node_view_for(const core::NodeSpec& spec) {
+  core::NodeView view;
+  view.id = spec.id;
+  view.models = spec.models;
+  view.labels = spec.labels;
+  view.capacity = spec.capacity;
+  if (auto it = spec.labels.find("profile"); it != spec.labels.end()) {
+    if (auto profile = sim::find_profile(it->second)) view.speed = sim::node_speed(*profile);
+  }
+  return view;
+}
+
 core::Result<std::unique_ptr<sched::Scheduler>> make_scheduler(
     const config::Config& config, const std::vector<core::NodeSpec>& nodes,
     const core::Clock& clock) {
@@ -43,17 +55,7 @@ core::Result<std::unique_ptr<sched::Scheduler>> make_scheduler(
     if (!model_pipeline) return model_pipeline.status();
     scheduler->set_model_policy(model, std::move(model_pipeline).value());
   }
-  for (const auto& node : nodes) {
-    core::NodeView view;
-    view.id = node.id;
-    view.models = node.models;
-    view.labels = node.labels;
-    view.capacity = node.capacity;
-    if (auto it = node.labels.find("profile"); it != node.labels.end()) {
-      if (auto profile = sim::find_profile(it->second)) view.speed = sim::node_speed(*profile);
-    }
-    scheduler->add_node(std::move(view));
-  }
+  for (const auto& node : nodes) scheduler->add_node(node_view_for(node));
   return scheduler;
 }
 

@@ -20,6 +20,10 @@ core::Result<std::unique_ptr<policy::Pipeline>> make_pipeline(
     const std::string& preset, const std::optional<config::PipelineConfig>& composed,
     const std::string& where);
 
+// The scheduler's view of a node as configured or registered (its GPU's latency constants
+// when it names a known profile in its `profile` label).
+core::NodeView node_view_for(const core::NodeSpec& spec);
+
 core::Result<std::unique_ptr<sched::Scheduler>> make_scheduler(
     const config::Config& config, const std::vector<core::NodeSpec>& nodes,
     const core::Clock& clock);

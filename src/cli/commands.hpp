@@ -21,6 +21,10 @@ void add_config_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_agent_command(CLI::App& app);
 void add_tune_command(CLI::App& app);
+void add_task_command(CLI::App& app);
+void add_dag_command(CLI::App& app);
+void add_cron_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
 
 // Adds -c/--config, --profile and --set, filling `load`.
 void add_config_options(CLI::App& cmd, config::LoadOptions& load);

@@ -13,6 +13,10 @@ int main(int argc, char** argv) {
   autoglm::cli::add_simulate_command(app);
   autoglm::cli::add_agent_command(app);
   autoglm::cli::add_tune_command(app);
+  autoglm::cli::add_task_command(app);
+  autoglm::cli::add_dag_command(app);
+  autoglm::cli::add_cron_command(app);
+  autoglm::cli::add_bench_command(app);
   autoglm::cli::add_version_command(app);
   try {
     app.parse(argc, argv);

@@ -13,9 +13,11 @@
 
 #include "api/gateway.hpp"
 #include "api/scheduler_setup.hpp"
+#include "api/workflow_service.hpp"
 #include "cli/commands.hpp"
 #include "cli/embedded_cluster.hpp"
 #include "cli/run_support.hpp"
+#include "cli/serve_reload.hpp"
 #include "config/loader.hpp"
 #include "http/server.hpp"
 
@@ -30,21 +32,27 @@ struct ServeArgs {
   std::string ready_file;
 };
 
-// SIGTERM/SIGINT: readiness turns 503, the listener closes, idle connections close, and
-// the process exits 0 once in-flight requests finish or drain-timeout passes. A second
-// signal exits at once.
+// SIGTERM/SIGINT: readiness turns 503 at once, the gateway keeps serving for drain-pause
+// (so load balancers notice), then the listener closes, idle connections close, and the
+// process exits 0 once in-flight requests finish or drain-timeout passes. A second signal
+// exits at once.
 asio::awaitable<void> drain_on_signal(asio::io_context& io, api::Gateway& gateway,
-                                      http::Server& server, config::Millis drain_timeout) {
+                                      http::Server& server, config::Millis drain_timeout,
+                                      config::Millis drain_pause) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   const int signal = co_await signals.async_wait(asio::use_awaitable);
-  spdlog::info("signal {}: draining ({} in flight, up to {} ms)", signal, server.in_flight(),
-               drain_timeout.count());
+  spdlog::info("signal {}: draining ({} in flight, serving {} ms more, then up to {} ms)", signal,
+               server.in_flight(), drain_pause.count(), drain_timeout.count());
   gateway.begin_drain();
+  signals.async_wait([&io](auto, int) { io.stop(); });
+  asio::steady_timer timer(io);
+  if (drain_pause.count() > 0) {
+    timer.expires_after(drain_pause);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
   server.stop_accepting();
   server.close_idle_connections();
-  signals.async_wait([&io](auto, int) { io.stop(); });
   const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
-  asio::steady_timer timer(io);
   while (server.connections() > 0 && std::chrono::steady_clock::now() < deadline) {
     timer.expires_after(std::chrono::milliseconds(20));
     co_await timer.async_wait(asio::use_awaitable);
@@ -66,6 +74,14 @@ void run_serve(const ServeArgs& args) {
   }
   const config::Config& config = *loaded;
   setup_logging(config.logging);
+  if (auto hardening = api::check_hardening(config); !hardening) {
+    std::cerr << "autoglm serve: invalid configuration\n"
+              << (hardening.param().empty() ? "" : hardening.param() + ": ")
+              << hardening.message() << "\n";
+    set_exit_code(2);
+    return;
+  }
+  log_hardening(config);
 
   EmbeddedCluster cluster;
   if (auto status = cluster.start(config.simulated); !status) {
@@ -93,6 +109,19 @@ void run_serve(const ServeArgs& args) {
   asio::io_context io(threads);
   api::Gateway gateway(io, config, nodes, std::move(scheduler).value());
   gateway.start();
+  std::unique_ptr<api::WorkflowService> workflows;
+  if (config.workflow.enabled) {
+    auto opened = api::WorkflowService::open(io, config);
+    if (!opened) {
+      std::cerr << "autoglm serve: cannot open the task store (database.url): "
+                << opened.status().message() << "\n";
+      cluster.stop();
+      set_exit_code(2);
+      return;
+    }
+    workflows = std::move(opened).value();
+    workflows->attach(gateway);
+  }
 
   http::ServerOptions options;
   options.host = config.server.host;
@@ -110,8 +139,12 @@ void run_serve(const ServeArgs& args) {
     set_exit_code(1);
     return;
   }
-  asio::co_spawn(io, drain_on_signal(io, gateway, server, config.server.drain_timeout),
+  asio::co_spawn(io,
+                 drain_on_signal(io, gateway, server, config.server.drain_timeout,
+                                 config.server.drain_pause),
                  asio::detached);
+  asio::co_spawn(io, reload_on_sighup(io, gateway, args.load), asio::detached);
+  if (workflows) workflows->start(server.port());
 
   for (const auto& node : nodes) spdlog::info("node {} at {}", node.id, node.url);
   spdlog::info("Open-AutoGLM {} listening on http://{}:{}{} with {} node(s), policy {}, {} I/O "
@@ -124,6 +157,7 @@ void run_serve(const ServeArgs& args) {
   for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
+  if (workflows) workflows->stop();
   cluster.stop();
   spdlog::info("stopped");
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/hardening_config.hpp"
 #include "core/node.hpp"
 
 namespace autoglm::config {
@@ -25,6 +26,7 @@ struct ServerConfig {
   Millis header_timeout{10'000};  // time to read a request's header
   Millis idle_timeout{60'000};    // keep-alive connection with no request
   Millis drain_timeout{30'000};   // SIGTERM: how long in-flight work may finish
+  Millis drain_pause{2'000};      // SIGTERM: /readyz 503 but still serving, before closing
 
   bool operator==(const ServerConfig&) const = default;
 };
@@ -42,6 +44,17 @@ struct DatabaseConfig {
   bool operator==(const DatabaseConfig&) const = default;
 };
 
+// `workflow`: durable async tasks, DAG runs and triggers (docs/workflows.md).
+struct WorkflowConfig {
+  bool enabled = true;        // open the store and serve /v1/tasks, /v1/dags, /v1/cron...
+  Millis step_interval{100};  // how often the engine claims work and advances DAG runs
+  Millis lease{30'000};       // a running task's lease; a crashed gateway's tasks rerun after it
+  int max_in_flight = 64;     // tasks this gateway runs at once
+  int workers = 8;            // threads for blocking store calls from the HTTP routes
+
+  bool operator==(const WorkflowConfig&) const = default;
+};
+
 struct LoggingConfig {
   std::string level = "info";   // trace, debug, info, warn, error, off (case-insensitive in YAML)
   std::string format = "text";  // text or json
@@ -53,6 +66,9 @@ struct LoggingConfig {
 struct UpstreamConfig {
   Millis connect_timeout{2'000};
   Millis response_timeout{300'000};  // whole request, first byte to last
+  // From sending a request to the first byte of the answer (a stream's first event); a
+  // node that hangs past it is treated as failed and the request retried elsewhere.
+  Millis first_byte_timeout{300'000};
   int max_idle_per_node = 64;        // pooled keep-alive connections kept per node
   Millis failure_backoff{2'000};     // a node that failed to connect is skipped this long
 
@@ -107,14 +123,76 @@ struct SchedulerConfig {
   bool operator==(const SchedulerConfig&) const = default;
 };
 
+// `monitor`: how the gateway learns each node's state (docs/monitoring.md).
+struct HealthCheckConfig {
+  bool enabled = true;
+  std::string path = "/health";
+  Millis interval{1'000};
+  Millis timeout{500};
+  int healthy_threshold = 2;    // passes in a row to (re)join
+  int unhealthy_threshold = 3;  // failures in a row to go down
+
+  bool operator==(const HealthCheckConfig&) const = default;
+};
+
+struct OutlierEjectionConfig {
+  bool enabled = true;
+  int consecutive_5xx = 5;              // 0: off
+  int consecutive_gateway_failure = 5;  // 502/503/504 and connect failures; 0: off
+  Millis interval{10'000};
+  Millis base_ejection_time{30'000};  // times the number of ejections so far
+  Millis max_ejection_time{300'000};
+  int max_ejection_percent = 10;
+
+  bool operator==(const OutlierEjectionConfig&) const = default;
+};
+
+struct BreakerConfig {
+  bool enabled = true;
+  int failure_threshold = 5;  // node failures in a row that open it
+  Millis open_time{10'000};
+  int half_open_trials = 3;
+  int max_pending = 0;  // requests in flight per node; 0: no bound
+
+  bool operator==(const BreakerConfig&) const = default;
+};
+
+struct SlowStartSettings {
+  Millis window{30'000};  // 0: off
+  double aggression = 1.0;
+  double min_weight = 0.1;
+
+  bool operator==(const SlowStartSettings&) const = default;
+};
+
+struct MonitorConfig {
+  Millis heartbeat{1'000};     // the agents' heartbeat period
+  int missed_heartbeats = 3;   // missed in a row: down
+  Millis scrape_interval{200}; // backend /metrics of nodes without an agent; 0: off
+  Millis scrape_timeout{1'000};
+  HealthCheckConfig health_check;
+  OutlierEjectionConfig outlier;
+  BreakerConfig breaker;
+  SlowStartSettings slow_start;
+
+  bool operator==(const MonitorConfig&) const = default;
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
+  WorkflowConfig workflow;
   LoggingConfig logging;
   UpstreamConfig upstream;
   SimulatedCluster simulated;
   SchedulerConfig scheduler;
+  MonitorConfig monitor;
   std::vector<core::NodeSpec> nodes;
+  AuthConfig auth;                   // hardening_config.hpp; reloaded on SIGHUP
+  std::vector<TenantConfig> tenants;
+  LimitsConfig limits;
+  CacheConfig cache;
+  std::vector<RouteConfig> routes;
 
   std::string source_file;  // the file it was loaded from, for messages
 };

@@ -5,9 +5,7 @@
 #include <map>
 
 namespace autoglm::config {
-namespace {
 
-// Reports every required key absent from a map item.
 void require_keys(const Field& item, std::initializer_list<std::string_view> keys) {
   if (!item.value().is_map()) return;
   for (std::string_view key : keys) {
@@ -17,6 +15,25 @@ void require_keys(const Field& item, std::initializer_list<std::string_view> key
     }
   }
 }
+
+void read_labels(const Field& field, std::map<std::string, std::string>& out) {
+  field.for_each_any_entry([&](std::string_view key, const Field& value) {
+    std::string text;
+    if (value.read_string(text)) out[std::string(key)] = text;
+  });
+}
+
+void read_string_list(const Field& field, std::vector<std::string>& out) {
+  std::vector<std::string> items;
+  field.for_each_item([&](const Field& item) {
+    std::string text;
+    if (item.is_null()) item.error("must not be empty");
+    if (item.read_nonempty_string(text)) items.push_back(text);
+  });
+  if (!field.is_null()) out = std::move(items);
+}
+
+namespace {
 
 bool read_node_url(const Field& field, std::string& out) {
   std::string url;
@@ -35,23 +52,10 @@ bool read_node_url(const Field& field, std::string& out) {
 }
 
 void read_models(const Field& field, std::vector<std::string>& out) {
-  std::vector<std::string> models;
-  field.for_each_item([&](const Field& item) {
-    std::string model;
-    if (item.is_null()) item.error("must not be empty");
-    if (item.read_nonempty_string(model)) models.push_back(model);
-  });
+  read_string_list(field, out);
   if (field.value().is_sequence() && field.value().items().empty()) {
     field.error("must list at least one model");
   }
-  out = std::move(models);
-}
-
-void read_labels(const Field& field, std::map<std::string, std::string>& out) {
-  field.for_each_any_entry([&](std::string_view key, const Field& value) {
-    std::string text;
-    if (value.read_string(text)) out[std::string(key)] = text;
-  });
 }
 
 core::NodeSpec read_node(const Field& item) {

@@ -3,6 +3,10 @@
 // keys are checked like any section's.
 #pragma once
 
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.hpp"
@@ -10,6 +14,13 @@
 #include "core/node.hpp"
 
 namespace autoglm::config {
+
+// Reports every required key absent from a map item.
+void require_keys(const Field& item, std::initializer_list<std::string_view> keys);
+// A list of non-empty strings (may be empty); replaces `out` unless null.
+void read_string_list(const Field& field, std::vector<std::string>& out);
+// A map of free-form string labels, merged into `out`.
+void read_labels(const Field& field, std::map<std::string, std::string>& out);
 
 // Items: {id (required, unique), url (required, http://host[:port][/path]),
 // models (required, non-empty list of names), labels (map of strings)}.

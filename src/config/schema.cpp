@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "config/database_url.hpp"
+#include "config/hardening_lists.hpp"
 #include "config/lists.hpp"
 #include "config/policy_config.hpp"
 
@@ -13,6 +14,7 @@ namespace {
 
 using std::chrono::hours;
 using std::chrono::milliseconds;
+using std::chrono::minutes;
 
 constexpr std::uint64_t kKiB = 1024;
 constexpr std::uint64_t kMiB = 1024 * kKiB;
@@ -45,6 +47,16 @@ void apply_database_url(const Field& field, Config& config) {
   config.database.postgres_conninfo = target->postgres_conninfo;
 }
 
+// A path on the node such as /health: starts with '/', no spaces.
+void read_probe_path(const Field& field, std::string& path) {
+  std::string text;
+  if (!field.read_nonempty_string(text)) return;
+  if (text.front() != '/' || text.find_first_of(" \t\r\n?#") != std::string::npos) {
+    return field.error("must be a path starting with '/', e.g. /health");
+  }
+  path = text;
+}
+
 void apply_log_level(const Field& field, Config& config) {
   if (!field.read_choice(config.logging.level, kLevels)) return;
   if (config.logging.level == "warning") config.logging.level = "warn";
@@ -74,11 +86,29 @@ std::vector<KeySpec> build_schema() {
        [](const Field& f, Config& c) {
          f.read_duration(c.server.drain_timeout, milliseconds(0), kDay);
        }},
+      {"server.drain-pause", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.server.drain_pause, milliseconds(0), minutes(10));
+       }},
       {"database.url", true, apply_database_url},
       {"database.username", true,
        [](const Field& f, Config& c) { f.read_string(c.database.username); }},
       {"database.password", true,
        [](const Field& f, Config& c) { f.read_string(c.database.password); }},
+      {"workflow.enabled", true,
+       [](const Field& f, Config& c) { f.read_bool(c.workflow.enabled); }},
+      {"workflow.step-interval", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.workflow.step_interval, milliseconds(1), minutes(1));
+       }},
+      {"workflow.lease", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.workflow.lease, milliseconds(100), kDay);
+       }},
+      {"workflow.max-in-flight", true,
+       [](const Field& f, Config& c) { f.read_int(c.workflow.max_in_flight, 1, 100000); }},
+      {"workflow.workers", true,
+       [](const Field& f, Config& c) { f.read_int(c.workflow.workers, 1, 256); }},
       {"logging.level", true, apply_log_level},
       {"logging.format", true,
        [](const Field& f, Config& c) { f.read_choice(c.logging.format, kFormats); }},
@@ -89,6 +119,10 @@ std::vector<KeySpec> build_schema() {
       {"upstream.response-timeout", true,
        [](const Field& f, Config& c) {
          f.read_duration(c.upstream.response_timeout, milliseconds(1), kDay);
+       }},
+      {"upstream.first-byte-timeout", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.upstream.first_byte_timeout, milliseconds(1), kDay);
        }},
       {"upstream.max-idle-per-node", true,
        [](const Field& f, Config& c) { f.read_int(c.upstream.max_idle_per_node, 0, 4096); }},
@@ -116,6 +150,56 @@ std::vector<KeySpec> build_schema() {
        [](const Field& f, Config& c) {
          f.read_positive_number(c.scheduler.memory_threshold, 1.0);
        }},
+      {"monitor.heartbeat", true,
+       [](const Field& f, Config& c) { f.read_duration(c.monitor.heartbeat, milliseconds(10), hours(1)); }},
+      {"monitor.missed-heartbeats", true,
+       [](const Field& f, Config& c) { f.read_int(c.monitor.missed_heartbeats, 1, 100); }},
+      {"monitor.scrape-interval", true,
+       [](const Field& f, Config& c) { f.read_duration(c.monitor.scrape_interval, milliseconds(0), hours(1)); }},
+      {"monitor.scrape-timeout", true,
+       [](const Field& f, Config& c) { f.read_duration(c.monitor.scrape_timeout, milliseconds(1), minutes(10)); }},
+      {"monitor.health-check.enabled", true,
+       [](const Field& f, Config& c) { f.read_bool(c.monitor.health_check.enabled); }},
+      {"monitor.health-check.path", true,
+       [](const Field& f, Config& c) { read_probe_path(f, c.monitor.health_check.path); }},
+      {"monitor.health-check.interval", true,
+       [](const Field& f, Config& c) { f.read_duration(c.monitor.health_check.interval, milliseconds(10), hours(1)); }},
+      {"monitor.health-check.timeout", true,
+       [](const Field& f, Config& c) { f.read_duration(c.monitor.health_check.timeout, milliseconds(1), minutes(10)); }},
+      {"monitor.health-check.healthy-threshold", true,
+       [](const Field& f, Config& c) { f.read_int(c.monitor.health_check.healthy_threshold, 1, 100); }},
+      {"monitor.health-check.unhealthy-threshold", true,
+       [](const Field& f, Config& c) { f.read_int(c.monitor.health_check.unhealthy_threshold, 1, 100); }},
+      {"monitor.outlier.enabled", true,
+       [](const Field& f, Config& c) { f.read_bool(c.monitor.outlier.enabled); }},
+      {"monitor.outlier.consecutive-5xx", true,
+       [](const Field& f, Config& c) { f.read_int(c.monitor.outlier.consecutive_5xx, 0, 10000); }},
+      {"monitor.outlier.consecutive-gateway-failure", true,
+       [](const Field& f, Config& c) { f.read_int(c.monitor.outlier.consecutive_gateway_failure, 0, 10000); }},
+      {"monitor.outlier.interval", true,
+       [](const Field& f, Config& c) { f.read_duration(c.monitor.outlier.interval, milliseconds(10), hours(1)); }},
+      {"monitor.outlier.base-ejection-time", true,
+       [](const Field& f, Config& c) { f.read_duration(c.monitor.outlier.base_ejection_time, milliseconds(1), kDay); }},
+      {"monitor.outlier.max-ejection-time", true,
+       [](const Field& f, Config& c) { f.read_duration(c.monitor.outlier.max_ejection_time, milliseconds(1), kDay); }},
+      {"monitor.outlier.max-ejection-percent", true,
+       [](const Field& f, Config& c) { f.read_int(c.monitor.outlier.max_ejection_percent, 0, 100); }},
+      {"monitor.breaker.enabled", true,
+       [](const Field& f, Config& c) { f.read_bool(c.monitor.breaker.enabled); }},
+      {"monitor.breaker.failure-threshold", true,
+       [](const Field& f, Config& c) { f.read_int(c.monitor.breaker.failure_threshold, 1, 10000); }},
+      {"monitor.breaker.open-time", true,
+       [](const Field& f, Config& c) { f.read_duration(c.monitor.breaker.open_time, milliseconds(1), kDay); }},
+      {"monitor.breaker.half-open-trials", true,
+       [](const Field& f, Config& c) { f.read_int(c.monitor.breaker.half_open_trials, 1, 1000); }},
+      {"monitor.breaker.max-pending", true,
+       [](const Field& f, Config& c) { f.read_int(c.monitor.breaker.max_pending, 0, 1000000); }},
+      {"monitor.slow-start.window", true,
+       [](const Field& f, Config& c) { f.read_duration(c.monitor.slow_start.window, milliseconds(0), kDay); }},
+      {"monitor.slow-start.aggression", true,
+       [](const Field& f, Config& c) { f.read_positive_number(c.monitor.slow_start.aggression, 100.0); }},
+      {"monitor.slow-start.min-weight", true,
+       [](const Field& f, Config& c) { f.read_positive_number(c.monitor.slow_start.min_weight, 1.0); }},
       {"nodes", false, [](const Field& f, Config& c) { read_nodes(f, c.nodes); }},
       {"cluster.simulated.enabled", true,
        [](const Field& f, Config& c) { f.read_bool(c.simulated.enabled); }},
@@ -127,6 +211,31 @@ std::vector<KeySpec> build_schema() {
        [](const Field& f, Config& c) { f.read_positive_number(c.simulated.speedup, 1e6); }},
       {"cluster.simulated.nodes", false,
        [](const Field& f, Config& c) { read_groups(f, c.simulated.groups); }},
+      {"auth.enabled", true, [](const Field& f, Config& c) { f.read_bool(c.auth.enabled); }},
+      {"auth.keys", false, [](const Field& f, Config& c) { read_api_keys(f, c.auth.keys); }},
+      {"tenants", false, [](const Field& f, Config& c) { read_tenants(f, c.tenants); }},
+      {"limits.global.requests-per-second", true,
+       [](const Field& f, Config& c) { read_rate(f, c.limits.global_requests_per_second); }},
+      {"limits.global.burst", true,
+       [](const Field& f, Config& c) { read_rate(f, c.limits.global_burst); }},
+      {"limits.tenant-default.requests-per-second", true,
+       [](const Field& f, Config& c) { read_rate(f, c.limits.tenant_default.requests_per_second); }},
+      {"limits.tenant-default.burst", true,
+       [](const Field& f, Config& c) { read_rate(f, c.limits.tenant_default.burst); }},
+      {"limits.tenant-default.tokens-per-minute", true,
+       [](const Field& f, Config& c) {
+         read_tokens_per_minute(f, c.limits.tenant_default.tokens_per_minute);
+       }},
+      {"limits.tenant-default.max-concurrent", true,
+       [](const Field& f, Config& c) { read_max_concurrent(f, c.limits.tenant_default.max_concurrent); }},
+      {"cache.enabled", true, [](const Field& f, Config& c) { f.read_bool(c.cache.enabled); }},
+      {"cache.ttl", true,
+       [](const Field& f, Config& c) { f.read_duration(c.cache.ttl, milliseconds(1), kDay); }},
+      {"cache.max-bytes", true,
+       [](const Field& f, Config& c) { f.read_size(c.cache.max_bytes, kKiB, 64 * kGiB); }},
+      {"cache.max-entry-bytes", true,
+       [](const Field& f, Config& c) { f.read_size(c.cache.max_entry_bytes, 1, kGiB); }},
+      {"routes", false, [](const Field& f, Config& c) { read_routes(f, c.routes); }},
   };
 }
 

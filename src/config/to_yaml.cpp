@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/database_url.hpp"
+#include "config/hardening_yaml.hpp"
 #include "config/loader.hpp"
 #include "config/scalars.hpp"
 #include "config/substitution.hpp"
@@ -31,6 +32,7 @@ void emit_server(YAML::Emitter& out, const ServerConfig& server) {
   out << YAML::Key << "header-timeout" << YAML::Value << format_duration(server.header_timeout);
   out << YAML::Key << "idle-timeout" << YAML::Value << format_duration(server.idle_timeout);
   out << YAML::Key << "drain-timeout" << YAML::Value << format_duration(server.drain_timeout);
+  out << YAML::Key << "drain-pause" << YAML::Value << format_duration(server.drain_pause);
   out << YAML::EndMap;
 }
 
@@ -42,6 +44,16 @@ void emit_database(YAML::Emitter& out, const DatabaseConfig& database) {
   emit_string(out, database.username);
   out << YAML::Key << "password" << YAML::Value;
   emit_string(out, database.password.empty() ? "" : kMask);
+  out << YAML::EndMap;
+}
+
+void emit_workflow(YAML::Emitter& out, const WorkflowConfig& workflow) {
+  out << YAML::Key << "workflow" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << workflow.enabled;
+  out << YAML::Key << "step-interval" << YAML::Value << format_duration(workflow.step_interval);
+  out << YAML::Key << "lease" << YAML::Value << format_duration(workflow.lease);
+  out << YAML::Key << "max-in-flight" << YAML::Value << workflow.max_in_flight;
+  out << YAML::Key << "workers" << YAML::Value << workflow.workers;
   out << YAML::EndMap;
 }
 
@@ -85,6 +97,8 @@ void emit_logging_upstream_scheduler(YAML::Emitter& out, const Config& config) {
   out << YAML::Key << "connect-timeout" << YAML::Value << format_duration(upstream.connect_timeout);
   out << YAML::Key << "response-timeout" << YAML::Value
       << format_duration(upstream.response_timeout);
+  out << YAML::Key << "first-byte-timeout" << YAML::Value
+      << format_duration(upstream.first_byte_timeout);
   out << YAML::Key << "max-idle-per-node" << YAML::Value << upstream.max_idle_per_node;
   out << YAML::Key << "failure-backoff" << YAML::Value << format_duration(upstream.failure_backoff);
   out << YAML::EndMap;
@@ -96,6 +110,47 @@ void emit_logging_upstream_scheduler(YAML::Emitter& out, const Config& config) {
       << format_duration(config.scheduler.feedback_interval);
   out << YAML::Key << "cpu-threshold" << YAML::Value << config.scheduler.cpu_threshold;
   out << YAML::Key << "memory-threshold" << YAML::Value << config.scheduler.memory_threshold;
+  out << YAML::EndMap;
+}
+
+void emit_monitor(YAML::Emitter& out, const MonitorConfig& m) {
+  out << YAML::Key << "monitor" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "heartbeat" << YAML::Value << format_duration(m.heartbeat);
+  out << YAML::Key << "missed-heartbeats" << YAML::Value << m.missed_heartbeats;
+  out << YAML::Key << "scrape-interval" << YAML::Value << format_duration(m.scrape_interval);
+  out << YAML::Key << "scrape-timeout" << YAML::Value << format_duration(m.scrape_timeout);
+  out << YAML::Key << "health-check" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << m.health_check.enabled;
+  out << YAML::Key << "path" << YAML::Value << m.health_check.path;
+  out << YAML::Key << "interval" << YAML::Value << format_duration(m.health_check.interval);
+  out << YAML::Key << "timeout" << YAML::Value << format_duration(m.health_check.timeout);
+  out << YAML::Key << "healthy-threshold" << YAML::Value << m.health_check.healthy_threshold;
+  out << YAML::Key << "unhealthy-threshold" << YAML::Value << m.health_check.unhealthy_threshold;
+  out << YAML::EndMap;
+  out << YAML::Key << "outlier" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << m.outlier.enabled;
+  out << YAML::Key << "consecutive-5xx" << YAML::Value << m.outlier.consecutive_5xx;
+  out << YAML::Key << "consecutive-gateway-failure" << YAML::Value
+      << m.outlier.consecutive_gateway_failure;
+  out << YAML::Key << "interval" << YAML::Value << format_duration(m.outlier.interval);
+  out << YAML::Key << "base-ejection-time" << YAML::Value
+      << format_duration(m.outlier.base_ejection_time);
+  out << YAML::Key << "max-ejection-time" << YAML::Value
+      << format_duration(m.outlier.max_ejection_time);
+  out << YAML::Key << "max-ejection-percent" << YAML::Value << m.outlier.max_ejection_percent;
+  out << YAML::EndMap;
+  out << YAML::Key << "breaker" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << m.breaker.enabled;
+  out << YAML::Key << "failure-threshold" << YAML::Value << m.breaker.failure_threshold;
+  out << YAML::Key << "open-time" << YAML::Value << format_duration(m.breaker.open_time);
+  out << YAML::Key << "half-open-trials" << YAML::Value << m.breaker.half_open_trials;
+  out << YAML::Key << "max-pending" << YAML::Value << m.breaker.max_pending;
+  out << YAML::EndMap;
+  out << YAML::Key << "slow-start" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "window" << YAML::Value << format_duration(m.slow_start.window);
+  out << YAML::Key << "aggression" << YAML::Value << m.slow_start.aggression;
+  out << YAML::Key << "min-weight" << YAML::Value << m.slow_start.min_weight;
+  out << YAML::EndMap;
   out << YAML::EndMap;
 }
 
@@ -162,9 +217,12 @@ std::string to_yaml(const Config& config) {
   out << YAML::BeginMap;
   emit_server(out, config.server);
   emit_database(out, config.database);
+  emit_workflow(out, config.workflow);
   emit_logging_upstream_scheduler(out, config);
+  emit_monitor(out, config.monitor);
   emit_nodes(out, config.nodes);
   emit_cluster(out, config.simulated);
+  emit_hardening(out, config);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

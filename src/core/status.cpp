@@ -12,6 +12,9 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kResourceExhausted: return "resource_exhausted";
     case ErrorCode::kPayloadTooLarge: return "payload_too_large";
+    case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kUnauthenticated: return "invalid_api_key";
+    case ErrorCode::kPermissionDenied: return "permission_denied";
     case ErrorCode::kInternal: return "internal";
   }
   return "unknown";

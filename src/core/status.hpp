@@ -21,6 +21,9 @@ enum class ErrorCode {
   kTimeout,            // a deadline passed (504)
   kResourceExhausted,  // queue full, rate limited (429)
   kPayloadTooLarge,    // body or header over a configured limit (413)
+  kConflict,           // the request contradicts what exists (409)
+  kUnauthenticated,    // no API key, or one that is unknown or revoked (401)
+  kPermissionDenied,   // a valid key that may not do this, e.g. admin routes (403)
   kInternal,           // a bug (500)
 };
 

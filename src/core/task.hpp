@@ -51,6 +51,9 @@ struct TaskSpec {
   // Chained hashes of fixed-size chunks of the prompt, first chunk first: equal prefixes
   // give equal leading hashes (see parse/prefix_hash.hpp).
   std::vector<std::uint64_t> prefix_hashes;
+  // Node indices the task may run on, ascending (a canary route's subset, see
+  // routing/router.hpp); empty: every node that serves the model.
+  std::vector<std::uint32_t> allowed_nodes;
 };
 
 }  // namespace autoglm::core

@@ -112,6 +112,7 @@ bool NodeSet::any_up(const std::string& model, SteadyTime now) const {
   for (const auto& node : nodes_) {
     const auto& models = node->spec.models;
     const bool up = !node->removed.load(std::memory_order_relaxed) &&
+                    node->accepting.load(std::memory_order_relaxed) &&
                     node->down_until_ns.load(std::memory_order_relaxed) <= to_ns(now);
     if (up && std::find(models.begin(), models.end(), model) != models.end()) {
       return true;
@@ -126,6 +127,10 @@ void NodeSet::mark_failed(std::size_t index, SteadyTime now, std::chrono::millis
   node.down_until_ns.store(to_ns(now + backoff), std::memory_order_relaxed);
 }
 
+void NodeSet::set_accepting(std::size_t index, bool accepting) {
+  at(index).accepting.store(accepting, std::memory_order_relaxed);
+}
+
 void NodeSet::mark_ok(std::size_t index) {
   at(index).down_until_ns.store(0, std::memory_order_relaxed);
 }
@@ -133,6 +138,7 @@ void NodeSet::mark_ok(std::size_t index) {
 bool NodeSet::is_up(std::size_t index, SteadyTime now) const {
   const NodeState& node = at(index);
   return !node.removed.load(std::memory_order_relaxed) &&
+         node.accepting.load(std::memory_order_relaxed) &&
          node.down_until_ns.load(std::memory_order_relaxed) <= to_ns(now);
 }
 

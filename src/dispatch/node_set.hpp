@@ -33,6 +33,7 @@ struct NodeState {
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> failures{0};
   std::atomic<bool> removed{false};  // deregistered: never chosen again
+  std::atomic<bool> accepting{true};  // monitoring says it takes new work (api/node_monitor)
 };
 
 class NodeSet {
@@ -51,12 +52,14 @@ class NodeSet {
   // Adds a node (its index is the old size()). Returns an error for a bad URL.
   core::Result<std::size_t> add(core::NodeSpec spec);
   void mark_removed(std::size_t index);
+  // Whether monitoring lets the node take new work (health, ejection, breaker, drain).
+  void set_accepting(std::size_t index, bool accepting);
 
   // Sorted, de-duplicated union of the models every node serves.
   std::vector<std::string> models() const;
   bool serves(const std::string& model) const;
 
-  // Whether a node serving `model` is not marked down at `now`.
+  // Whether a node serving `model` takes new work and is not marked down at `now`.
   bool any_up(const std::string& model, SteadyTime now) const;
 
   // Skip the node until now + backoff (a failed connect or a broken answer).

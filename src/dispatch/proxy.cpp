@@ -50,7 +50,16 @@ bool is_event_stream(const bhttp::response_header<>& head) {
   return head[bhttp::field::content_type].starts_with("text/event-stream");
 }
 
+monitor::RequestOutcome failure_outcome(const beast::error_code& ec) {
+  return ec == beast::error::timeout ? monitor::RequestOutcome::kTimeout
+                                     : monitor::RequestOutcome::kReset;
+}
+
 }  // namespace
+
+bool is_retryable_status(unsigned status) {
+  return status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
+}
 
 Proxy::Proxy(NodeSet& nodes, UpstreamPool& pool, ProxyOptions options)
     : nodes_(nodes), pool_(pool), options_(options) {}
@@ -59,7 +68,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
                                             std::string_view upstream_target,
                                             const ExtraHeaders& extra_headers,
                                             const std::function<void()>& on_first_byte,
-                                            UpstreamStop* stop) {
+                                            UpstreamStop* stop, bool may_retry) {
   const auto began = std::chrono::steady_clock::now();
   const auto stopped = [stop] { return stop != nullptr && stop->stop_requested(); };
   if (stopped()) co_return ProxyResult{ProxyOutcome::kStopped, 0};
@@ -69,6 +78,8 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   beast::flat_buffer buffer;
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_slot;
   Upstream upstream;
+  beast::error_code failure;  // why the last attempt failed, when it did
+  const auto first_byte_budget = std::min(options_.first_byte_timeout, options_.response_timeout);
 
   // A pooled connection the node closed meanwhile fails before any byte of an answer:
   // then one fresh connection is tried before the node is called unreachable.
@@ -77,16 +88,19 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (!upstream.stream) break;
     if (stop) stop->attach(executor, upstream.stream.get());
     if (stopped()) break;
-    upstream.stream->expires_after(options_.response_timeout);
+    upstream.stream->expires_after(first_byte_budget);
     auto [wec, wn] = co_await bhttp::async_write(*upstream.stream, request, kNoThrow);
+    failure = wec;
     if (!wec) {
       parser_slot.emplace();
       parser_slot->body_limit(boost::none);
       auto [rec, rn] =
           co_await bhttp::async_read_header(*upstream.stream, buffer, *parser_slot, kNoThrow);
       if (!rec) break;
+      failure = rec;
       spdlog::debug("request {}: node {} read failed: {}", exchange.request_id(), node.spec.id,
                     rec.message());
+      if (rec == beast::error::timeout) break;  // a node that hangs is not asked twice
     }
     if (stop) stop->detach();
     upstream.stream.reset();
@@ -101,18 +115,29 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (stop) stop->detach();
     nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
     pool_.drop(index);
-    co_return ProxyResult{ProxyOutcome::kNodeUnreachable, 0};
+    ProxyResult unreachable{ProxyOutcome::kNodeUnreachable, 0};
+    unreachable.node =
+        failure ? failure_outcome(failure) : monitor::RequestOutcome::kConnectFailure;
+    co_return unreachable;
   }
   auto& parser = *parser_slot;
   const auto& head = parser.get();
   const unsigned status = head.result_int();
   ProxyResult result{ProxyOutcome::kRelayed, status};
+  result.node = monitor::outcome_for_status(status);
+  if (may_retry && is_retryable_status(status)) {
+    if (stop) stop->detach();
+    spdlog::info("request {}: node {} answered {}; trying another", exchange.request_id(),
+                 node.spec.id, status);
+    result.outcome = ProxyOutcome::kRefused;
+    co_return result;  // the connection is dropped with its unread body
+  }
   TokenCounter tokens;
   std::array<char, 16 * 1024> chunk;
   auto read_some = [&]() -> asio::awaitable<std::pair<beast::error_code, std::size_t>> {
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
-    auto [ec, n] = co_await bhttp::async_read(*upstream.stream, buffer, parser, kNoThrow);
+    auto [ec, n] = co_await bhttp::async_read_some(*upstream.stream, buffer, parser, kNoThrow);
     if (ec == bhttp::error::need_buffer) ec = {};
     co_return std::pair{ec, chunk.size() - parser.get().body().size};
   };
@@ -121,9 +146,15 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (on_first_byte) on_first_byte();
   };
 
+  const auto rest_of_response = [&] {
+    upstream.stream->expires_after(options_.response_timeout -
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::steady_clock::now() - began));
+  };
   if (!is_event_stream(head)) {
     if (stop) stop->detach();
     nodes_.mark_ok(index);
+    rest_of_response();
     began_answer();
     http::Response response{static_cast<bhttp::status>(status), 11};
     response.set(bhttp::field::content_type, head[bhttp::field::content_type]);
@@ -133,7 +164,9 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       auto [ec, n] = co_await read_some();
       if (ec) {
         nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
-        co_return ProxyResult{ProxyOutcome::kNodeUnreachable, 0};
+        ProxyResult unreachable{ProxyOutcome::kNodeUnreachable, 0};
+        unreachable.node = failure_outcome(ec);
+        co_return unreachable;
       }
       response.body().append(chunk.data(), n);
     }
@@ -159,11 +192,14 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
                    exchange.request_id(), node.spec.id, ec.message());
       nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
       pool_.drop(index);
-      co_return ProxyResult{ProxyOutcome::kNodeUnreachable, 0};
+      ProxyResult unreachable{ProxyOutcome::kNodeUnreachable, 0};
+      unreachable.node = failure_outcome(ec);
+      co_return unreachable;
     }
     first_n = n;
   }
   if (stop) stop->detach();
+  rest_of_response();
   nodes_.mark_ok(index);
   began_answer();
 
@@ -193,6 +229,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       co_await exchange.write_chunk(kBrokenStreamEvent);
       co_await exchange.end_stream();
       result.outcome = ProxyOutcome::kBrokenStream;
+      result.node = failure_outcome(ec);
       result.total = std::chrono::steady_clock::now() - began;
       co_return result;
     }

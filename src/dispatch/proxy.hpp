@@ -16,6 +16,7 @@
 #include "dispatch/upstream_pool.hpp"
 #include "dispatch/upstream_stop.hpp"
 #include "http/server.hpp"
+#include "monitor/request_outcome.hpp"
 
 namespace autoglm::dispatch {
 
@@ -25,10 +26,18 @@ enum class ProxyOutcome {
   kBrokenStream,     // the node failed after the answer began; the client got an error event
   kClientGone,       // the client disconnected; the upstream request was abandoned
   kStopped,          // UpstreamStop asked before the node's answer began; nothing was sent
+  kRefused,          // the node answered 408/429/502/503/504 and the caller may retry
+                     // elsewhere; nothing was sent
 };
 
+// Statuses that say "not now, not here" rather than "bad request": retried once on
+// another node when nothing has reached the client yet.
+bool is_retryable_status(unsigned status);
+
 struct ProxyOptions {
-  std::chrono::milliseconds response_timeout{300'000};
+  std::chrono::milliseconds response_timeout{300'000};  // whole request
+  // From sending the request to the first byte of the answer (a stream's first event).
+  std::chrono::milliseconds first_byte_timeout{300'000};
   std::chrono::milliseconds failure_backoff{2'000};
 };
 
@@ -38,6 +47,8 @@ struct ProxyResult {
   std::chrono::steady_clock::duration first_byte{0};  // from forward() to the first body byte
   std::chrono::steady_clock::duration total{0};       // from forward() to the last byte
   std::int64_t output_tokens = 0;  // from the answer's usage, else counted stream events
+  // What the request said about the node, for health, ejection and breakers.
+  monitor::RequestOutcome node = monitor::RequestOutcome::kSuccess;
 };
 
 // Headers added to the client's answer besides x-autoglm-node.
@@ -52,11 +63,13 @@ class Proxy {
   // `data: [DONE]`, never a hang.
   // `on_first_byte` runs once when the node's answer begins (the task has started).
   // `stop`, when given, can take the request back until then (outcome kStopped).
+  // `may_retry`: a retryable status (is_retryable_status) is not relayed but returned as
+  // kRefused, so the caller can try another node.
   asio::awaitable<ProxyResult> forward(http::Exchange& exchange, std::size_t index,
                                        std::string_view upstream_target,
                                        const ExtraHeaders& extra_headers = {},
                                        const std::function<void()>& on_first_byte = {},
-                                       UpstreamStop* stop = nullptr);
+                                       UpstreamStop* stop = nullptr, bool may_retry = false);
 
  private:
   NodeSet& nodes_;

@@ -12,6 +12,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cctype>
 #include <memory>
 #include <optional>
 
@@ -159,6 +160,11 @@ asio::awaitable<core::Result<ClientResponse>> fetch(ClientRequest r) {
   out.status = res.result_int();
   out.content_type = std::string(res[bhttp::field::content_type]);
   out.server = std::string(res[bhttp::field::server]);
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
   out.body = std::move(res.body());
   co_return out;
 }

@@ -45,6 +45,7 @@ struct ClientResponse {
   std::string body;
   std::string content_type;
   std::string server;  // the Server header (our simnode says "autoglm")
+  std::vector<std::pair<std::string, std::string>> headers;  // every header, names lower-case
 };
 
 // Any HTTP status is a response; errors are: kInvalidArgument (bad URL or method),

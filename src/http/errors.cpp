@@ -12,6 +12,9 @@ int http_status_for(ErrorCode code) {
     case ErrorCode::kInvalidArgument: return 400;
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
     case ErrorCode::kResourceExhausted: return 429;
     case ErrorCode::kInternal: return 500;
     case ErrorCode::kUpstreamFailure: return 502;
@@ -24,7 +27,10 @@ int http_status_for(ErrorCode code) {
 const char* openai_error_type(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument:
-    case ErrorCode::kPayloadTooLarge: return "invalid_request_error";
+    case ErrorCode::kPayloadTooLarge:
+    case ErrorCode::kConflict: return "invalid_request_error";
+    case ErrorCode::kUnauthenticated: return "authentication_error";
+    case ErrorCode::kPermissionDenied: return "permission_error";
     case ErrorCode::kNotFound: return "not_found_error";
     case ErrorCode::kResourceExhausted: return "rate_limit_error";
     case ErrorCode::kUnavailable:

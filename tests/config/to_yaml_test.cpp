@@ -14,10 +14,12 @@ using testing::options_for;
 void expect_same(const Config& a, const Config& b) {
   EXPECT_EQ(a.server, b.server);
   EXPECT_EQ(a.database, b.database);
+  EXPECT_EQ(a.workflow, b.workflow);
   EXPECT_EQ(a.logging, b.logging);
   EXPECT_EQ(a.upstream, b.upstream);
   EXPECT_EQ(a.simulated, b.simulated);
   EXPECT_EQ(a.scheduler, b.scheduler);
+  EXPECT_EQ(a.monitor, b.monitor);
   ASSERT_EQ(a.nodes.size(), b.nodes.size());
   for (std::size_t i = 0; i < a.nodes.size(); ++i) {
     EXPECT_EQ(a.nodes[i].id, b.nodes[i].id);
@@ -70,8 +72,15 @@ TEST(ToYaml, EveryFieldRoundTrips) {
   config.database.url = "sqlite:///tmp/${not-a-var}.db";
   config.database.sqlite_path = "/tmp/${not-a-var}.db";
   config.database.username = "null";
+  config.workflow = {false, Millis(250), Millis(5'000), 7, 3};
   config.logging = {"trace", "json"};
-  config.upstream = {Millis(1), Millis(7'200'000), 0, Millis(999)};
+  config.upstream = {Millis(1), Millis(7'200'000), Millis(4'321), 0, Millis(999)};
+  config.monitor.heartbeat = Millis(250);
+  config.monitor.scrape_interval = Millis(0);
+  config.monitor.health_check.path = "/healthz";
+  config.monitor.outlier.max_ejection_percent = 100;
+  config.monitor.breaker.enabled = false;
+  config.monitor.slow_start.aggression = 2.5;
   config.simulated = {true, "8080", {{"h100-80gb-8b", 1}, {"x", 1024}}, 18446744073709551615u, 0.1};
   config.scheduler.policy = "slo_aware";
   config.nodes.push_back({"n1", "http://n1:80", {"a", "true"}, {{"gpu", "h100"}, {"k", ""}}});

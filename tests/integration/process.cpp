@@ -33,8 +33,12 @@ fs::path TempDir::write(const std::string& name, const std::string& content) con
   return p;
 }
 
-Process::Process(std::vector<std::string> args, fs::path log_path) : log_path_(std::move(log_path)) {
-  args.insert(args.begin(), AUTOGLM_BINARY);
+Process::Process(std::vector<std::string> args, fs::path log_path)
+    : Process(AUTOGLM_BINARY, std::move(args), std::move(log_path)) {}
+
+Process::Process(std::string program, std::vector<std::string> args, fs::path log_path)
+    : log_path_(std::move(log_path)) {
+  args.insert(args.begin(), std::move(program));
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -47,7 +51,7 @@ Process::Process(std::vector<std::string> args, fs::path log_path) : log_path_(s
       dup2(fd, 2);
       close(fd);
     }
-    execv(argv[0], argv.data());
+    execvp(argv[0], argv.data());
     _exit(127);
   }
 }

@@ -28,6 +28,8 @@ class Process {
  public:
   // Starts AUTOGLM_BINARY with `args`; stdout and stderr go to `log_path`.
   Process(std::vector<std::string> args, std::filesystem::path log_path);
+  // Starts another program (looked up in PATH), e.g. a Prometheus server.
+  Process(std::string program, std::vector<std::string> args, std::filesystem::path log_path);
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;

@@ -1,0 +1,142 @@
+#include "api/gateway_metrics.hpp"
+
+#include "core/task.hpp"
+
+namespace autoglm::api {
+
+namespace {
+
+double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+// From 5 ms to about 80 s: TTFT and end-to-end times of LLM requests.
+std::vector<double> latency_buckets() { return metrics::exponential_buckets(0.005, 2, 15); }
+
+std::string class_label(std::size_t c) {
+  return std::string(core::priority_class_name(static_cast<core::PriorityClass>(c)));
+}
+
+double breaker_value(const std::string& state) {
+  return state == "open" ? 2 : state == "half_open" ? 1 : 0;
+}
+
+}  // namespace
+
+GatewayMetrics::GatewayMetrics(const NodeMonitor& monitor)
+    : requests_(registry_.counter("autoglm_requests_total",
+                                  "Requests answered, by model, node, HTTP status and policy",
+                                  {"model", "node", "status", "policy"})),
+      ttft_(registry_.histogram("autoglm_ttft_seconds", "Time to first token", {"model"},
+                                latency_buckets())),
+      tpot_(registry_.histogram("autoglm_tpot_seconds", "Time per output token after the first",
+                                {"model"}, metrics::exponential_buckets(0.001, 2, 12))),
+      e2e_(registry_.histogram("autoglm_e2e_seconds", "End-to-end request time", {"model"},
+                               latency_buckets())),
+      retries_(registry_.counter("autoglm_retries_total",
+                                 "Requests retried on another node before anything was sent")) {
+  using Series = metrics::CallbackFamily::Series;
+  // The scheduler's counters, as of the render in progress.
+  const auto per_class = [this](auto member) {
+    return [this, member] {
+      std::lock_guard lock(mu_);
+      Series out;
+      for (std::size_t c = 0; c < sched::kClasses; ++c) {
+        out.push_back({{class_label(c)}, static_cast<double>((last_.*member)[c])});
+      }
+      return out;
+    };
+  };
+  registry_.callback("autoglm_queue_depth", "Tasks waiting for a node, by class", "gauge",
+                     {"class"}, per_class(&sched::Snapshot::queued));
+  registry_.callback("autoglm_shed_total", "Tasks shed under overload, by class", "counter",
+                     {"class"}, per_class(&sched::Snapshot::shed_total));
+  registry_.callback("autoglm_timed_out_total", "Tasks whose deadline passed while queued",
+                     "counter", {"class"}, per_class(&sched::Snapshot::timed_out_total));
+  registry_.callback("autoglm_rejected_total", "Tasks turned away: the queue was full",
+                     "counter", {"class"}, per_class(&sched::Snapshot::rejected_total));
+  registry_.callback("autoglm_in_flight", "Tasks dispatched and not finished", "gauge", {},
+                     [this] {
+                       std::lock_guard lock(mu_);
+                       return Series{{{}, static_cast<double>(last_.in_flight)}};
+                     });
+  const NodeMonitor* m = &monitor;
+  registry_.callback("autoglm_node_up", "1 when the node takes new work", "gauge", {"node"},
+                     [m] {
+                       Series out;
+                       for (const auto& r : m->report()) {
+                         out.push_back({{r.spec.id}, r.accepts_work ? 1.0 : 0.0});
+                       }
+                       return out;
+                     });
+  registry_.callback("autoglm_node_state", "1 for the node's current state", "gauge",
+                     {"node", "state"}, [m] {
+                       Series out;
+                       for (const auto& r : m->report()) out.push_back({{r.spec.id, r.state}, 1.0});
+                       return out;
+                     });
+  registry_.callback("autoglm_node_breaker_state", "Circuit breaker: 0 closed, 1 half-open, 2 open",
+                     "gauge", {"node"}, [m] {
+                       Series out;
+                       for (const auto& r : m->report()) {
+                         out.push_back({{r.spec.id}, breaker_value(r.breaker)});
+                       }
+                       return out;
+                     });
+  registry_.callback("autoglm_node_ejections_total", "Outlier ejections of the node", "counter",
+                     {"node"}, [m] {
+                       Series out;
+                       for (const auto& r : m->report()) {
+                         out.push_back({{r.spec.id}, static_cast<double>(r.outlier.total_ejections)});
+                       }
+                       return out;
+                     });
+  registry_.callback("autoglm_node_pending", "Requests in flight on the node", "gauge", {"node"},
+                     [m] {
+                       Series out;
+                       for (const auto& r : m->report()) {
+                         out.push_back({{r.spec.id}, static_cast<double>(r.pending)});
+                       }
+                       return out;
+                     });
+  registry_.callback("autoglm_node_heartbeat_age_seconds", "Time since the agent's last heartbeat",
+                     "gauge", {"node"}, [m] {
+                       Series out;
+                       for (const auto& r : m->report()) {
+                         if (r.heartbeat_age) out.push_back({{r.spec.id}, seconds(*r.heartbeat_age)});
+                       }
+                       return out;
+                     });
+  registry_.callback("autoglm_node_scrape_age_seconds", "Time since the backend's metrics were read",
+                     "gauge", {"node"}, [m] {
+                       Series out;
+                       for (const auto& r : m->report()) {
+                         if (r.scrape_age) out.push_back({{r.spec.id}, seconds(*r.scrape_age)});
+                       }
+                       return out;
+                     });
+}
+
+void GatewayMetrics::request(const std::string& model, const std::string& node, int status,
+                             const std::string& policy) {
+  requests_.with({model, node, std::to_string(status), policy}).inc();
+}
+
+void GatewayMetrics::latency(const std::string& model, std::chrono::nanoseconds ttft,
+                             std::chrono::nanoseconds e2e, std::int64_t output_tokens) {
+  ttft_.with({model}).observe(seconds(ttft));
+  e2e_.with({model}).observe(seconds(e2e));
+  if (output_tokens > 1) {
+    tpot_.with({model}).observe(seconds(e2e - ttft) / static_cast<double>(output_tokens - 1));
+  }
+}
+
+void GatewayMetrics::retry() { retries_.with(std::vector<std::string>{}).inc(); }
+
+std::string GatewayMetrics::render(const sched::Snapshot& snapshot) {
+  {
+    std::lock_guard lock(mu_);
+    last_ = snapshot;
+  }
+  return registry_.render();
+}
+
+}  // namespace autoglm::api

@@ -1,0 +1,45 @@
+// The gateway's own Prometheus metrics (GET /metrics, names prefixed autoglm_): requests by
+// model, node, status and policy; TTFT, time per output token and end-to-end histograms;
+// queue depth, shed and timed-out counts by class; and each node's state, breaker,
+// ejections and heartbeat and scrape ages, read from the monitor when scraped.
+// Thread-safe: record from any I/O thread.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+
+#include "api/node_monitor.hpp"
+#include "metrics/registry.hpp"
+#include "sched/scheduler.hpp"
+
+namespace autoglm::api {
+
+class GatewayMetrics {
+ public:
+  explicit GatewayMetrics(const NodeMonitor& monitor);
+
+  // One finished request. `node` is empty when no node served it; `status` is the HTTP
+  // status the client got (499: the client went away).
+  void request(const std::string& model, const std::string& node, int status,
+               const std::string& policy);
+  // Timings of a request a node served; `output_tokens` > 1 gives time per output token.
+  void latency(const std::string& model, std::chrono::nanoseconds ttft,
+               std::chrono::nanoseconds e2e, std::int64_t output_tokens);
+  void retry();
+
+  // The text format 0.0.4; `snapshot` supplies the scheduler's queue and counters.
+  std::string render(const sched::Snapshot& snapshot);
+
+ private:
+  metrics::Registry registry_;
+  metrics::Family<metrics::Counter>& requests_;
+  metrics::Family<metrics::Histogram>& ttft_;
+  metrics::Family<metrics::Histogram>& tpot_;
+  metrics::Family<metrics::Histogram>& e2e_;
+  metrics::Family<metrics::Counter>& retries_;
+  std::mutex mu_;
+  sched::Snapshot last_;  // the scheduler's state at the latest render (mu_)
+};
+
+}  // namespace autoglm::api
