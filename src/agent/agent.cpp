@@ -27,6 +27,20 @@ core::Time steady_now() { return core::SteadyClock().now(); }
 
 bool retryable(unsigned status) { return status >= 500 || status == 429 || status == 408; }
 
+// A POST to the scheduler with the agent's timeout and, when given, its API key.
+http::ClientRequest scheduler_post(const AgentOptions& options, const std::string& path,
+                                   std::string body) {
+  http::ClientRequest request;
+  request.method = "POST";
+  request.url = http::join_url(options.scheduler_url, path);
+  request.body = std::move(body);
+  request.timeout = options.request_timeout;
+  if (!options.api_key.empty()) {
+    request.headers.emplace_back("authorization", "Bearer " + options.api_key);
+  }
+  return request;
+}
+
 }  // namespace
 
 // Everything the loop owns; touched only by the loop's coroutine.
@@ -122,11 +136,7 @@ asio::awaitable<bool> Agent::register_node() {
   r.node.capacity = options_.capacity;
   r.heartbeat_interval_ms = options_.interval.count();
   r.agent_version = core::kVersion;
-  http::ClientRequest request;
-  request.method = "POST";
-  request.url = http::join_url(options_.scheduler_url, "/admin/v1/nodes");
-  request.body = monitor::to_json(r);
-  request.timeout = options_.request_timeout;
+  http::ClientRequest request = scheduler_post(options_, "/admin/v1/nodes", monitor::to_json(r));
   auto response = co_await http::fetch(std::move(request));
   if (!response || response->status >= 300) {
     std::string why = response ? "registration answered " + std::to_string(response->status) +
@@ -158,12 +168,8 @@ asio::awaitable<void> Agent::run() {
     }
     monitor::Heartbeat h = co_await collect();
     h.seq = ++state_->seq;
-    http::ClientRequest request;
-    request.method = "POST";
-    request.url = http::join_url(options_.scheduler_url,
-                                 "/admin/v1/nodes/" + options_.node_id + "/heartbeat");
-    request.body = monitor::to_json(h);
-    request.timeout = options_.request_timeout;
+    http::ClientRequest request = scheduler_post(
+        options_, "/admin/v1/nodes/" + options_.node_id + "/heartbeat", monitor::to_json(h));
     auto response = co_await http::fetch(std::move(request));
     if (response && response->status == 404) {
       spdlog::info("agent: the scheduler does not know {} (restarted?): registering again",

@@ -25,6 +25,7 @@ struct AgentOptions {
   std::string node_id;
   std::string backend_url;    // the local backend, http://127.0.0.1:8000
   std::string advertise_url;  // what the scheduler should call; "" means backend_url
+  std::string api_key;        // an admin key, sent as a Bearer token when the gateway has auth
   std::map<std::string, std::string> labels;
   int capacity = 0;
   std::chrono::milliseconds interval{1000};

@@ -112,6 +112,9 @@ void add_agent_command(CLI::App& app) {
   cmd->add_option("--backend", o.backend_url,
                   "The local backend's base URL, e.g. http://127.0.0.1:8000")
       ->required();
+  cmd->add_option("--api-key", o.api_key,
+                  "An admin API key, when the gateway has auth.enabled (never logged)")
+      ->envname("AUTOGLM_API_KEY");
   cmd->add_option("--advertise-url", o.advertise_url,
                   "URL the gateway should use for this node (default: --backend)");
   cmd->add_option("--interval", args->interval, "Heartbeat period (monitor.heartbeat)")
