@@ -1,6 +1,8 @@
 #include "api/gateway.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 #include <boost/asio/co_spawn.hpp>
@@ -39,6 +41,19 @@ asio::awaitable<void> respond_error(http::Exchange& exchange, const Status& stat
 
 // How many nodes one request may try when nodes cannot be reached before it starts.
 constexpr int kMaxAttempts = 2;
+
+// Keeps a retry off the node that just failed it; false when no other node is allowed.
+bool exclude_node(core::TaskSpec& task, std::size_t node, std::size_t node_count) {
+  auto& allowed = task.allowed_nodes;
+  if (allowed.empty()) {
+    for (std::size_t i = 0; i < node_count; ++i) {
+      if (i != node) allowed.push_back(static_cast<std::uint32_t>(i));
+    }
+  } else {
+    allowed.erase(std::remove(allowed.begin(), allowed.end(), node), allowed.end());
+  }
+  return !allowed.empty();
+}
 
 std::string_view header(const http::Request& request, std::string_view name) {
   auto value = request[name];
@@ -223,7 +238,7 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     std::string node;
     int status = 0;
     ~Counted() { metrics.request(model, node, status, policy); }
-  } counted{metrics_, task.model, policy_label(task.model)};
+  } counted{metrics_, task.model, policy_label(task.model), {}, 0};
   // A model the tenant may not use looks exactly like one that is not served.
   if (!nodes_.serves(task.model) || !hardening_->guard().allows_model(context.tenant, task.model)) {
     co_await respond_error(
@@ -247,6 +262,8 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
   if (!subset->empty()) exchange.add_header("x-autoglm-route", *subset);
   const bool explain = header(request, "x-autoglm-explain") == "1";
 
+  const auto serving = retry_budget_.enter();
+  std::optional<limits::RetryBudget::Guard> retrying;  // held while a retry runs
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (!nodes_.any_up(task.model, std::chrono::steady_clock::now())) break;
     task.id = next_task_id_.fetch_add(1, std::memory_order_relaxed);
@@ -320,7 +337,21 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
                                      : std::string("refused by its circuit breaker"))
                          : std::string(monitor::outcome_name(result.node)),
                      last_attempt ? "giving up" : "trying another");
-        if (!last_attempt) metrics_.retry();
+        if (!last_attempt) {
+          // A retry goes to another node, and only while the retry budget allows: during
+          // an outage retries must not multiply the load.
+          retrying = retry_budget_.try_retry();
+          if (!retrying || !exclude_node(task, node, nodes_.size())) {
+            counted.status = 503;
+            co_await respond_error(
+                exchange,
+                core::unavailable(retrying ? "no other node may serve this request"
+                                           : "too many requests are being retried; retry shortly"),
+                std::chrono::seconds(1));
+            co_return;
+          }
+          metrics_.retry();
+        }
         if (last_attempt) {
           counted.status = 502;
           co_await respond_error(exchange,

@@ -21,6 +21,7 @@
 #include "dispatch/proxy.hpp"
 #include "dispatch/scheduler_driver.hpp"
 #include "dispatch/upstream_pool.hpp"
+#include "limits/retry_budget.hpp"
 #include "http/server.hpp"
 #include "parse/task_parser.hpp"
 
@@ -82,6 +83,7 @@ class Gateway {
   dispatch::SchedulerDriver driver_;
   NodeMonitor monitor_;
   GatewayMetrics metrics_;
+  limits::RetryBudget retry_budget_;  // retries may add at most a share of the load
   std::string default_policy_;  // metric label of the policy for models without their own
   std::map<std::string, std::string> model_policies_;
   std::unique_ptr<Hardening> hardening_;  // keys, tenants, limits, cache, routes

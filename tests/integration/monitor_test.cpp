@@ -224,7 +224,10 @@ TEST(Monitoring, AnAgentRegistersHeartbeatsAndIsMarkedDownWhenItStops) {
   const std::string backend = "http://127.0.0.1:" + std::to_string(node.port);
   Process agent({"agent", "--scheduler", "http://127.0.0.1:" + std::to_string(gw.port),
                  "--node-id", "gpu-1", "--backend", backend, "--interval", "200ms",
-                 "--nvml-library", "libnvidia-ml-absent.so.1"},
+                 "--nvml-library", "libnvidia-ml-absent.so.1",
+                 // Fixed /proc files: the real host's CPU, busy with other tests, would
+                 // (rightly) make the scheduler pause the node above scheduler.cpu-threshold.
+                 "--proc-root", AUTOGLM_SOURCE_DIR "/tests/agent/fixtures/proc_a"},
                 dir.path() / "agent.log");
 
   ASSERT_TRUE(eventually([&] { return state_of(gw.port, "gpu-1") == "healthy"; }, 5s))
@@ -235,7 +238,7 @@ TEST(Monitoring, AnAgentRegistersHeartbeatsAndIsMarkedDownWhenItStops) {
   EXPECT_FALSE(report.contains("gpus"));  // no NVML: no invented GPU numbers
   EXPECT_TRUE(report.contains("heartbeat_age_s"));
   EXPECT_TRUE(eventually(
-      [&] { return node_report(gw.port, "gpu-1").at("metrics").as_object().contains("cpu_util"); },
+      [&] { return node_report(gw.port, "gpu-1").at("metrics").as_object().contains("mem_util"); },
       3s));
   EXPECT_EQ(http_post(gw.port, "/v1/chat/completions", chat_body(kModel, 4, false)).status, 200);
 
