@@ -155,6 +155,9 @@ def main():
     if not (harness.have("nginx") and harness.have("haproxy")):
         print("nginx or haproxy is not installed (scripts/setup.sh installs them): skipped")
         return 77
+    if not os.path.isdir(DATA):
+        print(f"{DATA} is missing (the shared traces beside the project): skipped")
+        return 77
     if a.smoke:
         a.profiles = ["h100-80gb-8b", "l4-24gb-8b"]
         a.scenarios, a.duration, a.warmup, a.rate_scale, a.speedup = "main", 2, 2, 1, 4

@@ -33,11 +33,10 @@ std::string error_of(TraceFormat format, const std::string& file) {
   return all ? std::string("no error") : all.status().message();
 }
 
-void require_shared(const std::string& file) {
-  if (!std::filesystem::exists(kSharedData + file)) {
-    GTEST_SKIP() << kSharedData + file << " is missing (../shared/data from the project root)";
-  }
-}
+// Skips the calling test when a shared trace is not there (a clone outside the workspace).
+#define REQUIRE_SHARED(file)                                                                 \
+  if (!std::filesystem::exists(kSharedData + (file)))                                        \
+  GTEST_SKIP() << kSharedData + (file) << " is missing (../shared/data from the project root)"
 
 TEST(TraceFormat, NamesRoundTrip) {
   for (auto f : {TraceFormat::kAzure, TraceFormat::kMooncake, TraceFormat::kBurstGpt}) {
@@ -92,7 +91,7 @@ TEST(AzureTrace, ErrorsNameFileLineAndField) {
 }
 
 TEST(AzureTrace, ReadsTheConversationTrace) {
-  require_shared("azure2023_AzureLLMInferenceTrace_conv.csv");
+  REQUIRE_SHARED("azure2023_AzureLLMInferenceTrace_conv.csv");
   auto all = read_all(TraceFormat::kAzure, kSharedData + "azure2023_AzureLLMInferenceTrace_conv.csv");
   ASSERT_TRUE(all) << all.status().message();
   ASSERT_EQ(all->size(), 19366u);
@@ -110,7 +109,7 @@ TEST(AzureTrace, ReadsTheConversationTrace) {
 }
 
 TEST(AzureTrace, ReadsTheCodeTrace) {
-  require_shared("azure2023_AzureLLMInferenceTrace_code.csv");
+  REQUIRE_SHARED("azure2023_AzureLLMInferenceTrace_code.csv");
   auto all = read_all(TraceFormat::kAzure, kSharedData + "azure2023_AzureLLMInferenceTrace_code.csv");
   ASSERT_TRUE(all) << all.status().message();
   EXPECT_EQ(all->size(), 8819u);
@@ -165,7 +164,7 @@ TEST(MooncakeTrace, ErrorsNameFileLineAndField) {
 }
 
 TEST(MooncakeTrace, ReadsTheConversationTraceSpreadingItsSteps) {
-  require_shared("mooncake_conversation_trace.jsonl");
+  REQUIRE_SHARED("mooncake_conversation_trace.jsonl");
   auto all = read_all(TraceFormat::kMooncake, kSharedData + "mooncake_conversation_trace.jsonl");
   ASSERT_TRUE(all) << all.status().message();
   ASSERT_EQ(all->size(), 12031u);
@@ -184,7 +183,7 @@ TEST(MooncakeTrace, ReadsTheConversationTraceSpreadingItsSteps) {
 }
 
 TEST(MooncakeTrace, ReadsTheSyntheticTrace) {
-  require_shared("mooncake_synthetic_trace.jsonl");
+  REQUIRE_SHARED("mooncake_synthetic_trace.jsonl");
   auto all = read_all(TraceFormat::kMooncake, kSharedData + "mooncake_synthetic_trace.jsonl");
   ASSERT_TRUE(all) << all.status().message();
   EXPECT_EQ(all->size(), 3993u);
