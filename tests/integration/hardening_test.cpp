@@ -235,11 +235,17 @@ TEST(DrainPause, ReadinessTurns503AtOnceWhileStillServingDuringThePause) {
   auto gateway = start_autoglm(dir, "gateway", {"serve", "-c", path.string()});
   ASSERT_EQ(http_get(gateway.port, "/readyz").status, 200);
   gateway.process->signal(SIGTERM);
-  std::this_thread::sleep_for(200ms);
-  EXPECT_EQ(http_get(gateway.port, "/readyz").status, 503);
+  // Readiness flips as soon as the signal is handled (polled: a loaded or sanitizer build
+  // may take a moment), well inside the pause.
+  int ready = 200;
+  for (int i = 0; i < 50 && ready != 503; ++i) {
+    std::this_thread::sleep_for(20ms);
+    ready = http_get(gateway.port, "/readyz").status;
+  }
+  EXPECT_EQ(ready, 503);
   auto res = http_post(gateway.port, "/v1/chat/completions", chat_body(kModel, 2, false));
   EXPECT_EQ(res.status, 200) << "new connections are still served during the pause";
-  EXPECT_EQ(gateway.process->wait(10s), 0) << gateway.process->log();
+  EXPECT_EQ(gateway.process->wait(30s), 0) << gateway.process->log();
   EXPECT_NE(gateway.process->log().find("authentication is off"), std::string::npos);
 }
 
