@@ -32,7 +32,8 @@ GatewayMetrics::GatewayMetrics(const NodeMonitor& monitor)
       e2e_(registry_.histogram("autoglm_e2e_seconds", "End-to-end request time", {"model"},
                                latency_buckets())),
       retries_(registry_.counter("autoglm_retries_total",
-                                 "Requests retried on another node before anything was sent")) {
+                                 "Requests retried on another node before anything was sent")),
+      monitor_(monitor) {
   using Series = metrics::CallbackFamily::Series;
   // The scheduler's counters, as of the render in progress.
   const auto per_class = [this](auto member) {
@@ -58,61 +59,44 @@ GatewayMetrics::GatewayMetrics(const NodeMonitor& monitor)
                        std::lock_guard lock(mu_);
                        return Series{{{}, static_cast<double>(last_.in_flight)}};
                      });
-  const NodeMonitor* m = &monitor;
+  // Every node family reads the one report taken at the start of the render.
+  const auto per_node = [this](auto value) {
+    return [this, value] {
+      std::lock_guard lock(mu_);
+      Series out;
+      for (const auto& r : nodes_) value(r, out);
+      return out;
+    };
+  };
+  using Report = monitor::NodeReport;
   registry_.callback("autoglm_node_up", "1 when the node takes new work", "gauge", {"node"},
-                     [m] {
-                       Series out;
-                       for (const auto& r : m->report()) {
-                         out.push_back({{r.spec.id}, r.accepts_work ? 1.0 : 0.0});
-                       }
-                       return out;
-                     });
+                     per_node([](const Report& r, Series& out) {
+                       out.push_back({{r.spec.id}, r.accepts_work ? 1.0 : 0.0});
+                     }));
   registry_.callback("autoglm_node_state", "1 for the node's current state", "gauge",
-                     {"node", "state"}, [m] {
-                       Series out;
-                       for (const auto& r : m->report()) out.push_back({{r.spec.id, r.state}, 1.0});
-                       return out;
-                     });
+                     {"node", "state"}, per_node([](const Report& r, Series& out) {
+                       out.push_back({{r.spec.id, r.state}, 1.0});
+                     }));
   registry_.callback("autoglm_node_breaker_state", "Circuit breaker: 0 closed, 1 half-open, 2 open",
-                     "gauge", {"node"}, [m] {
-                       Series out;
-                       for (const auto& r : m->report()) {
-                         out.push_back({{r.spec.id}, breaker_value(r.breaker)});
-                       }
-                       return out;
-                     });
+                     "gauge", {"node"}, per_node([](const Report& r, Series& out) {
+                       out.push_back({{r.spec.id}, breaker_value(r.breaker)});
+                     }));
   registry_.callback("autoglm_node_ejections_total", "Outlier ejections of the node", "counter",
-                     {"node"}, [m] {
-                       Series out;
-                       for (const auto& r : m->report()) {
-                         out.push_back({{r.spec.id}, static_cast<double>(r.outlier.total_ejections)});
-                       }
-                       return out;
-                     });
+                     {"node"}, per_node([](const Report& r, Series& out) {
+                       out.push_back({{r.spec.id}, static_cast<double>(r.outlier.total_ejections)});
+                     }));
   registry_.callback("autoglm_node_pending", "Requests in flight on the node", "gauge", {"node"},
-                     [m] {
-                       Series out;
-                       for (const auto& r : m->report()) {
-                         out.push_back({{r.spec.id}, static_cast<double>(r.pending)});
-                       }
-                       return out;
-                     });
+                     per_node([](const Report& r, Series& out) {
+                       out.push_back({{r.spec.id}, static_cast<double>(r.pending)});
+                     }));
   registry_.callback("autoglm_node_heartbeat_age_seconds", "Time since the agent's last heartbeat",
-                     "gauge", {"node"}, [m] {
-                       Series out;
-                       for (const auto& r : m->report()) {
-                         if (r.heartbeat_age) out.push_back({{r.spec.id}, seconds(*r.heartbeat_age)});
-                       }
-                       return out;
-                     });
+                     "gauge", {"node"}, per_node([](const Report& r, Series& out) {
+                       if (r.heartbeat_age) out.push_back({{r.spec.id}, seconds(*r.heartbeat_age)});
+                     }));
   registry_.callback("autoglm_node_scrape_age_seconds", "Time since the backend's metrics were read",
-                     "gauge", {"node"}, [m] {
-                       Series out;
-                       for (const auto& r : m->report()) {
-                         if (r.scrape_age) out.push_back({{r.spec.id}, seconds(*r.scrape_age)});
-                       }
-                       return out;
-                     });
+                     "gauge", {"node"}, per_node([](const Report& r, Series& out) {
+                       if (r.scrape_age) out.push_back({{r.spec.id}, seconds(*r.scrape_age)});
+                     }));
 }
 
 void GatewayMetrics::request(const std::string& model, const std::string& node, int status,
@@ -132,9 +116,11 @@ void GatewayMetrics::latency(const std::string& model, std::chrono::nanoseconds 
 void GatewayMetrics::retry() { retries_.with(std::vector<std::string>{}).inc(); }
 
 std::string GatewayMetrics::render(const sched::Snapshot& snapshot) {
+  auto nodes = monitor_.report();  // once per render, not once per family
   {
     std::lock_guard lock(mu_);
     last_ = snapshot;
+    nodes_ = std::move(nodes);
   }
   return registry_.render();
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "api/node_monitor.hpp"
 #include "metrics/registry.hpp"
@@ -40,6 +41,8 @@ class GatewayMetrics {
   metrics::Family<metrics::Counter>& retries_;
   std::mutex mu_;
   sched::Snapshot last_;  // the scheduler's state at the latest render (mu_)
+  std::vector<monitor::NodeReport> nodes_;  // the nodes at the latest render (mu_)
+  const NodeMonitor& monitor_;
 };
 
 }  // namespace autoglm::api

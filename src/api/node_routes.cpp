@@ -58,17 +58,7 @@ json::object report_object(const monitor::NodeReport& r) {
   if (!r.gpu_status.empty()) o["gpu_status"] = r.gpu_status;
   if (!r.gpus.empty()) {
     json::array gpus;
-    for (const auto& g : r.gpus) {
-      json::object gpu;
-      gpu["index"] = g.index;
-      gpu["name"] = g.name;
-      if (g.util) gpu["util"] = *g.util;
-      if (g.mem_used_bytes) gpu["mem_used_bytes"] = *g.mem_used_bytes;
-      if (g.mem_total_bytes) gpu["mem_total_bytes"] = *g.mem_total_bytes;
-      if (g.temperature_c) gpu["temperature_c"] = *g.temperature_c;
-      if (g.power_watts) gpu["power_watts"] = *g.power_watts;
-      gpus.push_back(std::move(gpu));
-    }
+    for (const auto& g : r.gpus) gpus.push_back(monitor::gpu_json(g));
     o["gpus"] = std::move(gpus);
   }
   json::object outlier;

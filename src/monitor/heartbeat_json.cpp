@@ -78,19 +78,6 @@ BackendMetrics backend_from(const json::object& o) {
   return b;
 }
 
-json::object gpu_json(const GpuSample& g) {
-  json::object o;
-  o["index"] = g.index;
-  if (!g.name.empty()) o["name"] = g.name;
-  if (!g.uuid.empty()) o["uuid"] = g.uuid;
-  put(o, "util", g.util);
-  put(o, "mem_used_bytes", g.mem_used_bytes);
-  put(o, "mem_total_bytes", g.mem_total_bytes);
-  put(o, "temperature_c", g.temperature_c);
-  put(o, "power_watts", g.power_watts);
-  return o;
-}
-
 GpuSample gpu_from(const json::object& o) {
   GpuSample g;
   g.index = static_cast<unsigned>(number_or(o, "index", 0));
@@ -140,6 +127,19 @@ const json::object* object_at(const json::object& o, std::string_view key) {
 }
 
 }  // namespace
+
+json::object gpu_json(const GpuSample& g) {
+  json::object o;
+  o["index"] = g.index;
+  if (!g.name.empty()) o["name"] = g.name;
+  if (!g.uuid.empty()) o["uuid"] = g.uuid;
+  put(o, "util", g.util);
+  put(o, "mem_used_bytes", g.mem_used_bytes);
+  put(o, "mem_total_bytes", g.mem_total_bytes);
+  put(o, "temperature_c", g.temperature_c);
+  put(o, "power_watts", g.power_watts);
+  return o;
+}
 
 std::string to_json(const Heartbeat& h) {
   json::object o;

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "core/node.hpp"
 #include "core/node_view.hpp"
 #include "core/status.hpp"
@@ -55,6 +57,10 @@ struct NodeRegistration {
   std::int64_t heartbeat_interval_ms = 0;  // 0: not an agent (static registration)
   std::string agent_version;
 };
+
+// One GPU as the heartbeat carries it (numbers nobody measured left out); also what
+// GET /admin/v1/nodes shows.
+boost::json::object gpu_json(const GpuSample& gpu);
 
 std::string to_json(const Heartbeat& heartbeat);
 core::Result<Heartbeat> heartbeat_from_json(std::string_view text);
