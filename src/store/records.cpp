@@ -1,6 +1,9 @@
 #include "store/records.hpp"
 
 #include <array>
+#include <charconv>
+
+#include "store/row_mapping.hpp"
 
 namespace autoglm::store {
 namespace {
@@ -25,5 +28,19 @@ bool is_terminal(TaskState s) {
 std::string_view trigger_kind_name(TriggerKind k) {
   return k == TriggerKind::kCron ? "cron" : "event";
 }
+
+namespace rows {
+
+std::string encode_cursor(TaskId last) { return "c" + std::to_string(last); }
+
+std::optional<TaskId> decode_cursor(std::string_view cursor) {
+  if (cursor.size() < 2 || cursor[0] != 'c') return std::nullopt;
+  TaskId id = 0;
+  auto [p, ec] = std::from_chars(cursor.data() + 1, cursor.data() + cursor.size(), id);
+  if (ec != std::errc() || p != cursor.data() + cursor.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+}  // namespace rows
 
 }  // namespace autoglm::store

@@ -1,4 +1,4 @@
-// Row mapping shared by SqliteStore's source files: column lists, record readers and the
+// SqliteStore's row helpers: the shared row mapping (row_mapping.hpp) and the
 // SqliteError → Status translation. Internal to src/store; single-threaded helpers.
 #pragma once
 
@@ -7,22 +7,21 @@
 
 #include "core/status.hpp"
 #include "store/records.hpp"
+#include "store/row_mapping.hpp"
 #include "store/sqlite_db.hpp"
 
 namespace autoglm::store::sqlite {
 
-extern const char* const kTaskColumns;     // for SELECT ... FROM tasks, in read_task order
-extern const char* const kDagRunColumns;   // for SELECT ... FROM dag_runs
-extern const char* const kTriggerColumns;  // for SELECT ... FROM triggers
-
-TaskRecord read_task(const Statement& row);
-DagRunRecord read_dag_run(const Statement& row);
-TriggerRecord read_trigger(const Statement& row);
-
-inline std::int64_t ns(Time t) { return t.count(); }
-inline Time from_ns(std::int64_t v) { return Time{v}; }
-std::optional<std::int64_t> opt_ns(const std::optional<Time>& t);
-std::optional<Time> opt_time(const std::optional<std::int64_t>& v);
+using rows::from_ns;
+using rows::kDagRunColumns;
+using rows::kTaskColumns;
+using rows::kTriggerColumns;
+using rows::ns;
+using rows::opt_ns;
+using rows::opt_time;
+using rows::read_dag_run;
+using rows::read_task;
+using rows::read_trigger;
 
 core::Status to_status(const SqliteError& e);
 

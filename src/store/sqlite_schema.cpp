@@ -7,7 +7,7 @@ namespace autoglm::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new step.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: tasks (standalone and DAG nodes), DAG runs, triggers, the event log.
     R"sql(
 CREATE TABLE tasks (
@@ -49,6 +49,10 @@ CREATE INDEX events_by_task ON events(task_id, seq);
     // 2: claim filters by model scan the queued index; keep per-model lookups cheap.
     R"sql(
 CREATE INDEX tasks_queued_by_model ON tasks(model, priority DESC, id) WHERE state = 'queued';
+)sql",
+    // 3: the highest leader fencing token seen, for leader-only writes.
+    R"sql(
+CREATE TABLE leader_fence (id INTEGER PRIMARY KEY CHECK (id = 1), token INTEGER NOT NULL);
 )sql",
 };
 

@@ -1,8 +1,6 @@
 // SqliteStore: opening, submission, lookup, listing and the event log.
 #include "store/sqlite_store.hpp"
 
-#include <charconv>
-
 #include "store/sqlite_group_commit.hpp"
 #include "store/sqlite_rows.hpp"
 #include "store/sqlite_schema.hpp"
@@ -18,16 +16,6 @@ namespace {
 std::optional<std::string> key_or_null(const std::string& key) {
   if (key.empty()) return std::nullopt;
   return key;
-}
-
-std::string encode_cursor(TaskId last) { return "c" + std::to_string(last); }
-
-std::optional<TaskId> decode_cursor(std::string_view cursor) {
-  if (cursor.size() < 2 || cursor[0] != 'c') return std::nullopt;
-  TaskId id = 0;
-  auto [p, ec] = std::from_chars(cursor.data() + 1, cursor.data() + cursor.size(), id);
-  if (ec != std::errc() || p != cursor.data() + cursor.size() || id <= 0) return std::nullopt;
-  return id;
 }
 
 }  // namespace
@@ -188,7 +176,7 @@ Result<TaskPage> SqliteStore::list_tasks(const TaskQuery& query) {
   }
   std::optional<TaskId> before;
   if (!query.cursor.empty()) {
-    before = decode_cursor(query.cursor);
+    before = rows::decode_cursor(query.cursor);
     if (!before) {
       return core::invalid_argument(
           "cursor is not one this server returned; pass a "
@@ -212,7 +200,7 @@ Result<TaskPage> SqliteStore::list_tasks(const TaskQuery& query) {
     q.reset();
     if (page.tasks.size() > query.limit) {
       page.tasks.pop_back();
-      page.next_cursor = encode_cursor(page.tasks.back().id);
+      page.next_cursor = rows::encode_cursor(page.tasks.back().id);
     }
     return page;
   });

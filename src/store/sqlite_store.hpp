@@ -68,8 +68,9 @@ class SqliteStore final : public Store {
   Result<std::vector<TaskRecord>> dag_nodes(DagRunId id) override;
   Result<std::vector<DagRunRecord>> list_dag_runs(std::optional<TaskState> state,
                                                   std::size_t limit) override;
-  Status update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now) override;
-  Status finish_dag_run(DagRunId id, TaskState state, Time now) override;
+  Status update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now,
+                          std::int64_t fence) override;
+  Status finish_dag_run(DagRunId id, TaskState state, Time now, std::int64_t fence) override;
   Result<DagRunRecord> cancel_dag_run(DagRunId id, Time now) override;
   Status put_trigger(const TriggerRecord& trigger) override;
   Result<TriggerRecord> get_trigger(std::string_view id) override;
@@ -77,7 +78,7 @@ class SqliteStore final : public Store {
   Result<std::vector<TriggerRecord>> list_triggers(std::optional<TriggerKind> kind) override;
   Result<bool> advance_trigger(std::string_view id, std::optional<Time> expected_next,
                                std::optional<Time> new_next, std::optional<Time> fired_at,
-                               std::string_view last_target) override;
+                               std::string_view last_target, std::int64_t fence) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<sqlite::Connection> db);
@@ -89,6 +90,8 @@ class SqliteStore final : public Store {
   std::optional<DagRunRecord> load_dag_run(DagRunId id);
   void set_task_state(const TaskRecord& task, TaskState state, Time now, std::string_view detail);
   void append_event(TaskId task, DagRunId dag, TaskState state, Time now, std::string_view detail);
+  // Records `fence` and says whether it is still the highest seen (always true for 0).
+  bool fence_holds(std::int64_t fence);
 
   std::mutex mu_;
   std::unique_ptr<sqlite::Connection> db_;  // guarded by mu_

@@ -9,6 +9,27 @@ using sqlite::guarded;
 using sqlite::ns;
 using sqlite::opt_ns;
 
+namespace {
+core::Status fenced_out(std::int64_t fence) {
+  return core::Status(core::ErrorCode::kConflict,
+                      "leader-only write refused: fencing token " + std::to_string(fence) +
+                          " is older than one already used (a newer leader took over)");
+}
+}  // namespace
+
+bool SqliteStore::fence_holds(std::int64_t fence) {
+  if (fence == 0) return true;
+  db_->prepare(
+         "INSERT INTO leader_fence(id, token) VALUES(1, ?1) ON CONFLICT(id) DO UPDATE SET "
+         "token = max(token, excluded.token)")
+      .bind(1, fence)
+      .run();
+  auto& q = db_->prepare("SELECT token FROM leader_fence WHERE id = 1");
+  const std::int64_t highest = q.step() ? q.int64(0) : fence;
+  q.reset();
+  return highest <= fence;
+}
+
 std::optional<DagRunRecord> SqliteStore::load_dag_run(DagRunId id) {
   auto& q =
       db_->prepare(std::string("SELECT ") + sqlite::kDagRunColumns + " FROM dag_runs WHERE id = ?");
@@ -90,8 +111,10 @@ Result<std::vector<DagRunRecord>> SqliteStore::list_dag_runs(std::optional<TaskS
   });
 }
 
-Status SqliteStore::update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now) {
+Status SqliteStore::update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now,
+                                     std::int64_t fence) {
   return commit_->write([&]() -> Status {
+    if (!fence_holds(fence)) return fenced_out(fence);
     for (const auto& u : updates) {
       auto t = load_task(u.task);
       if (!t || t->dag_run != id || t->state != TaskState::kPending) continue;
@@ -110,8 +133,9 @@ Status SqliteStore::update_dag_nodes(DagRunId id, std::span<const NodeUpdate> up
   });
 }
 
-Status SqliteStore::finish_dag_run(DagRunId id, TaskState state, Time now) {
+Status SqliteStore::finish_dag_run(DagRunId id, TaskState state, Time now, std::int64_t fence) {
   return commit_->write([&]() -> Status {
+    if (!fence_holds(fence)) return fenced_out(fence);
     auto& q = db_->prepare(
         "UPDATE dag_runs SET state = ?, finished_ns = ?, updated_ns = ? WHERE id = ? AND "
         "state = 'running'");
@@ -206,8 +230,10 @@ Result<std::vector<TriggerRecord>> SqliteStore::list_triggers(std::optional<Trig
 Result<bool> SqliteStore::advance_trigger(std::string_view id, std::optional<Time> expected_next,
                                           std::optional<Time> new_next,
                                           std::optional<Time> fired_at,
-                                          std::string_view last_target) {
+                                          std::string_view last_target,
+                                          std::int64_t fence) {
   return commit_->write([&]() -> Result<bool> {
+    if (!fence_holds(fence)) return fenced_out(fence);
     auto& q = db_->prepare(
         "UPDATE triggers SET next_fire_ns = ?1, last_fired_ns = COALESCE(?2, last_fired_ns), "
         "last_target = CASE WHEN ?3 = '' THEN last_target ELSE ?3 END "

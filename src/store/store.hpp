@@ -80,10 +80,13 @@ class Store {
   // Newest first; nullopt state for all.
   virtual Result<std::vector<DagRunRecord>> list_dag_runs(std::optional<TaskState> state,
                                                           std::size_t limit) = 0;
-  // Applies the updates to nodes still pending; others are left alone.
-  virtual Status update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now) = 0;
+  // Applies the updates to nodes still pending; others are left alone. A leader-only
+  // write: see `fence` below.
+  virtual Status update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now,
+                                  std::int64_t fence) = 0;
   // A running run → `state` (succeeded or failed). No change when already finished.
-  virtual Status finish_dag_run(DagRunId id, TaskState state, Time now) = 0;
+  // A leader-only write.
+  virtual Status finish_dag_run(DagRunId id, TaskState state, Time now, std::int64_t fence) = 0;
   // Cancels the run and every unfinished node in one transaction.
   virtual Result<DagRunRecord> cancel_dag_run(DagRunId id, Time now) = 0;
 
@@ -94,18 +97,25 @@ class Store {
   virtual Status remove_trigger(std::string_view id) = 0;
   virtual Result<std::vector<TriggerRecord>> list_triggers(std::optional<TriggerKind> kind) = 0;
   // Compare-and-set on next_fire: moves it from `expected_next` to `new_next` and records
-  // the firing. false (and no change) when another firer got there first.
+  // the firing. false (and no change) when another firer got there first. A leader-only
+  // write.
   virtual Result<bool> advance_trigger(std::string_view id, std::optional<Time> expected_next,
                                        std::optional<Time> new_next, std::optional<Time> fired_at,
-                                       std::string_view last_target) = 0;
+                                       std::string_view last_target, std::int64_t fence) = 0;
+
+  // Leader-only writes carry `fence`: 0 when there is no election (one gateway), else the
+  // writer's fencing token (its leadership's etcd revision, increasing with every new
+  // leader). The store remembers the highest token it has seen and refuses, with
+  // kConflict and no change, a write whose token is lower: a paused old leader can never
+  // write after a newer one did. Token 0 is never checked.
 };
 
 // The delay before retry number `failures` (1 for the first): backoff * 2^(failures-1),
 // capped at one hour.
 Duration retry_delay(Duration backoff, int failures);
 
-// Opens the store a database URL names (see config/database_url.hpp): sqlite:///path or
-// sqlite::memory:. PostgreSQL URLs are kUnavailable until that store exists.
+// Opens the store a database URL names (see config/database_url.hpp): sqlite:///path,
+// sqlite::memory:, postgresql://... or jdbc:postgresql://...
 Result<std::unique_ptr<Store>> open_store(std::string_view url);
 
 }  // namespace autoglm::store

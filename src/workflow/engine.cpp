@@ -141,25 +141,37 @@ std::vector<ClaimedTask> WorkflowEngine::claim(core::Time t) {
   return out;
 }
 
+std::optional<std::int64_t> WorkflowEngine::leader_fence() const {
+  if (!options_.leadership) return 0;
+  return options_.leadership();
+}
+
 StepReport WorkflowEngine::step() {
   StepReport report;
   const core::Time t = now();
-  if (!recovered_) {
-    // After a restart: runs whose progress was not yet recorded are re-planned.
+  const std::optional<std::int64_t> fence = leader_fence();
+  // After a restart, and on a leader of several replicas every dag_rescan (their nodes
+  // finish on every replica): runs whose progress was not yet recorded are re-planned.
+  const bool rescan = !recovered_ || (options_.leadership && t - last_rescan_ >= options_.dag_rescan);
+  if (fence && rescan) {
     if (auto runs = store_.list_dag_runs(TaskState::kRunning, 100000); runs) {
       std::lock_guard lock(mu_);
       for (const auto& r : *runs) dirty_dags_.insert(r.id);
       recovered_ = true;
+      last_rescan_ = t;
     }
   }
-  report.cron_fired = fire_cron(t);
+  if (fence) report.cron_fired = fire_cron(t, *fence);
   maintain_leases(t, report);
   std::set<store::DagRunId> dirty;
   {
     std::lock_guard lock(mu_);
     dirty.swap(dirty_dags_);
   }
-  for (store::DagRunId id : dirty) report.dags_advanced += advance_dag(id, t) ? 1 : 0;
+  // A follower leaves DAG progress to the leader, which finds it at its next rescan.
+  if (fence) {
+    for (store::DagRunId id : dirty) report.dags_advanced += advance_dag(id, t, *fence) ? 1 : 0;
+  }
   for (auto& c : claim(t)) {
     const store::TaskId id = c.task.id;
     const store::DagRunId dag = c.task.dag_run;

@@ -2,7 +2,9 @@
 // work handed to an injected TaskExecutor. The gateway owns one; tests drive it with a fake clock.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -30,6 +32,14 @@ struct EngineOptions {
   std::int64_t cron_grace_seconds = 60;  // a slot older than this when seen is "missed"
   std::string zoneinfo_dir = "/usr/share/zoneinfo";
   parse::ParseOptions parse;  // for validating task payloads
+  // Several gateway replicas on one store: only the leader fires cron triggers and
+  // advances DAG runs. Returns this replica's fencing token while it leads (passed to the
+  // store's leader-only writes) and nullopt while it does not. Empty: a single gateway,
+  // always the leader, token 0 (unfenced).
+  std::function<std::optional<std::int64_t>()> leadership;
+  // How often a leader re-reads every running DAG run, to advance those whose nodes
+  // finished on other replicas (only with `leadership`).
+  core::Duration dag_rescan = std::chrono::seconds(1);
 };
 
 // What one step() did, for logs, metrics and tests.
@@ -121,12 +131,13 @@ class WorkflowEngine {
 
   core::Time now() const { return clock_.now(); }
   void on_done(store::TaskId id, store::DagRunId dag, const ExecutionResult& result);
-  int fire_cron(core::Time now);
+  int fire_cron(core::Time now, std::int64_t fence);
   bool target_active(std::string_view last_target);
   core::Result<std::string> submit_target(const TriggerTarget& target, const SubmitContext& ctx,
                                           std::string trigger_id);
   void maintain_leases(core::Time now, StepReport& report);
-  bool advance_dag(store::DagRunId id, core::Time now);
+  bool advance_dag(store::DagRunId id, core::Time now, std::int64_t fence);
+  std::optional<std::int64_t> leader_fence() const;
   std::vector<ClaimedTask> claim(core::Time now);
 
   store::Store& store_;
@@ -138,6 +149,7 @@ class WorkflowEngine {
   std::map<store::TaskId, Running> running_;  // guarded by mu_
   std::set<store::DagRunId> dirty_dags_;      // guarded by mu_: runs with a finished node
   bool recovered_ = false;                    // step() only
+  core::Time last_rescan_{0};                 // step() only
 };
 
 }  // namespace autoglm::workflow

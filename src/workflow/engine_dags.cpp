@@ -138,7 +138,7 @@ core::Result<store::DagRunRecord> WorkflowEngine::cancel_dag(store::DagRunId id)
   return run;
 }
 
-bool WorkflowEngine::advance_dag(store::DagRunId id, core::Time t) {
+bool WorkflowEngine::advance_dag(store::DagRunId id, core::Time t, std::int64_t fence) {
   auto retry_later = [&] {
     std::lock_guard lock(mu_);
     dirty_dags_.insert(id);
@@ -151,7 +151,7 @@ bool WorkflowEngine::advance_dag(store::DagRunId id, core::Time t) {
   auto nodes = store_.dag_nodes(id);
   if (!nodes) return retry_later();
   if (!spec) {
-    (void)store_.finish_dag_run(id, TaskState::kFailed, t);
+    (void)store_.finish_dag_run(id, TaskState::kFailed, t, fence);
     return true;
   }
   const auto recs = by_spec_order(*spec, *nodes);
@@ -166,8 +166,8 @@ bool WorkflowEngine::advance_dag(store::DagRunId id, core::Time t) {
   for (std::size_t i : plan.release) {
     if (recs[i] != nullptr) updates.push_back(release_update(*spec, i, recs));
   }
-  if (!updates.empty() && !store_.update_dag_nodes(id, updates, t)) return retry_later();
-  if (plan.finished && !store_.finish_dag_run(id, *plan.finished, t)) return retry_later();
+  if (!updates.empty() && !store_.update_dag_nodes(id, updates, t, fence)) return retry_later();
+  if (plan.finished && !store_.finish_dag_run(id, *plan.finished, t, fence)) return retry_later();
   return !updates.empty() || plan.finished.has_value();
 }
 

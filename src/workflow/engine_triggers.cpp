@@ -47,7 +47,7 @@ bool WorkflowEngine::target_active(std::string_view last) {
   return d && d->state == TaskState::kRunning;
 }
 
-int WorkflowEngine::fire_cron(core::Time t) {
+int WorkflowEngine::fire_cron(core::Time t, std::int64_t fence) {
   auto triggers = store_.list_triggers(store::TriggerKind::kCron);
   if (!triggers) return 0;
   int fired = 0;
@@ -78,7 +78,7 @@ int WorkflowEngine::fire_cron(core::Time t) {
         plan.next ? std::optional(from_seconds(*plan.next)) : std::nullopt;
     const std::optional<core::Time> fired_at =
         slots.empty() ? std::nullopt : std::optional(from_seconds(slots.back()));
-    (void)store_.advance_trigger(rec.id, rec.next_fire, next, fired_at, last_target);
+    (void)store_.advance_trigger(rec.id, rec.next_fire, next, fired_at, last_target, fence);
   }
   return fired;
 }

@@ -272,18 +272,18 @@ TEST_P(StoreConformance, UpdateDagNodesReleasesOnlyPendingNodes) {
   std::vector<NodeUpdate> ups = {
       {n[0].id, TaskState::kQueued, R"({"x":1})", "node-a", ""},
       {n[1].id, TaskState::kSkipped, std::nullopt, "", "upstream failed"}};
-  ASSERT_TRUE(store_->update_dag_nodes(run, ups, t(1s)));
+  ASSERT_TRUE(store_->update_dag_nodes(run, ups, t(1s), 0));
   auto after = *store_->dag_nodes(run);
   EXPECT_EQ(after[0].state, TaskState::kQueued);
   EXPECT_EQ(after[0].input.payload, R"({"x":1})");
   EXPECT_EQ(after[0].input.preferred_node, "node-a");
   EXPECT_EQ(after[1].state, TaskState::kSkipped);
   std::vector<NodeUpdate> again = {{n[0].id, TaskState::kCancelled, std::nullopt, "", ""}};
-  ASSERT_TRUE(store_->update_dag_nodes(run, again, t(2s)));
+  ASSERT_TRUE(store_->update_dag_nodes(run, again, t(2s), 0));
   EXPECT_EQ(store_->get_task(n[0].id)->state, TaskState::kQueued);
-  ASSERT_TRUE(store_->finish_dag_run(run, TaskState::kFailed, t(3s)));
+  ASSERT_TRUE(store_->finish_dag_run(run, TaskState::kFailed, t(3s), 0));
   EXPECT_EQ(store_->get_dag_run(run)->state, TaskState::kFailed);
-  ASSERT_TRUE(store_->finish_dag_run(run, TaskState::kSucceeded, t(4s)));
+  ASSERT_TRUE(store_->finish_dag_run(run, TaskState::kSucceeded, t(4s), 0));
   EXPECT_EQ(store_->get_dag_run(run)->state, TaskState::kFailed);
 }
 
@@ -292,7 +292,7 @@ TEST_P(StoreConformance, CancelDagRunCancelsEveryOpenNode) {
   const DagRunId run = store_->create_dag_run({}, nodes, t())->record.id;
   auto n = *store_->dag_nodes(run);
   std::vector<NodeUpdate> ups = {{n[0].id, TaskState::kQueued, std::nullopt, "", ""}};
-  ASSERT_TRUE(store_->update_dag_nodes(run, ups, t()));
+  ASSERT_TRUE(store_->update_dag_nodes(run, ups, t(), 0));
   ASSERT_EQ(store_->claim(claim_req("w", t()))->size(), 1u);
   ASSERT_TRUE(store_->complete(n[0].id, "w", {"{}", ""}, t(1s)));
   auto cancelled = store_->cancel_dag_run(run, t(2s));
@@ -318,8 +318,8 @@ TEST_P(StoreConformance, TriggersStoreAndAdvanceWithCompareAndSet) {
   ASSERT_TRUE(store_->put_trigger(ev));
   EXPECT_EQ(store_->list_triggers(std::nullopt)->size(), 2u);
   EXPECT_EQ(store_->list_triggers(TriggerKind::kEvent)->size(), 1u);
-  EXPECT_TRUE(*store_->advance_trigger("nightly", t(60s), t(120s), t(60s), "task:1"));
-  EXPECT_FALSE(*store_->advance_trigger("nightly", t(60s), t(180s), t(61s), "task:2"));
+  EXPECT_TRUE(*store_->advance_trigger("nightly", t(60s), t(120s), t(60s), "task:1", 0));
+  EXPECT_FALSE(*store_->advance_trigger("nightly", t(60s), t(180s), t(61s), "task:2", 0));
   auto got = store_->get_trigger("nightly");
   EXPECT_EQ(got->next_fire, t(120s));
   EXPECT_EQ(got->last_fired, t(60s));
@@ -327,6 +327,37 @@ TEST_P(StoreConformance, TriggersStoreAndAdvanceWithCompareAndSet) {
   ASSERT_TRUE(store_->remove_trigger("nightly"));
   EXPECT_EQ(store_->get_trigger("nightly").status().code(), core::ErrorCode::kNotFound);
   EXPECT_EQ(store_->remove_trigger("nightly").code(), core::ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, LeaderOnlyWritesWithAnOlderFenceAreRefused) {
+  TriggerRecord cron;
+  cron.id = "hourly";
+  cron.spec = "{}";
+  cron.next_fire = t(60s);
+  ASSERT_TRUE(store_->put_trigger(cron));
+  // Leader with token 5 writes; a newer leader (7) writes; the old one is fenced out.
+  EXPECT_TRUE(*store_->advance_trigger("hourly", t(60s), t(120s), t(60s), "task:1", 5));
+  EXPECT_TRUE(*store_->advance_trigger("hourly", t(120s), t(180s), t(120s), "task:2", 7));
+  auto stale = store_->advance_trigger("hourly", t(180s), t(240s), t(180s), "task:3", 5);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.status().code(), core::ErrorCode::kConflict);
+  EXPECT_EQ(store_->get_trigger("hourly")->next_fire, t(180s));
+
+  std::vector<TaskInput> nodes = {task(), task()};
+  nodes[0].dag_node = "A";
+  nodes[1].dag_node = "B";
+  const DagRunId run = store_->create_dag_run({}, nodes, t())->record.id;
+  const auto ids = *store_->dag_nodes(run);
+  std::vector<NodeUpdate> ups = {{ids[0].id, TaskState::kQueued, std::nullopt, "", ""}};
+  EXPECT_EQ(store_->update_dag_nodes(run, ups, t(1s), 6).code(), core::ErrorCode::kConflict);
+  EXPECT_EQ(store_->dag_nodes(run)->at(0).state, TaskState::kPending);
+  EXPECT_EQ(store_->finish_dag_run(run, TaskState::kFailed, t(2s), 6).code(),
+            core::ErrorCode::kConflict);
+  EXPECT_EQ(store_->get_dag_run(run)->state, TaskState::kRunning);
+  // The current leader's token, and unfenced writes (token 0), go through.
+  EXPECT_TRUE(store_->update_dag_nodes(run, ups, t(1s), 7));
+  EXPECT_EQ(store_->dag_nodes(run)->at(0).state, TaskState::kQueued);
+  EXPECT_TRUE(store_->finish_dag_run(run, TaskState::kFailed, t(2s), 0));
 }
 
 TEST(RetryDelay, DoublesFromTheBackoffAndCapsAtAnHour) {
