@@ -10,7 +10,7 @@ packages=(
   g++ cmake ninja-build pkg-config make git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
-  libsqlite3-dev sqlite3 libpq-dev libssl-dev
+  libsqlite3-dev sqlite3 libpq-dev libssl-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   tzdata curl procps prometheus
   nginx haproxy

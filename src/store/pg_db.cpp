@@ -68,7 +68,8 @@ Connection::Connection(const std::string& conninfo) : conninfo_(conninfo) {
     throw PgError("", true, "cannot connect to PostgreSQL: " + why);
   }
   // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
 }
 
 Connection::~Connection() {
@@ -101,8 +102,8 @@ Rows Connection::exec(const std::string& sql, const Params& params) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     raw[i] = values[i] ? values[i]->c_str() : nullptr;
   }
-  pg_result* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(raw.size()), nullptr,
-                              raw.data(), nullptr, nullptr, 0);
+  pg_result* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(raw.size()), nullptr, raw.data(),
+                              nullptr, nullptr, 0);
   const ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r, sql);
   return Rows(r);

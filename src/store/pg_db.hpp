@@ -23,7 +23,9 @@ class PgError : public std::runtime_error {
   // `sqlstate` is the five-character SQLSTATE ("" when the server sent none, e.g. the
   // connection broke); `connection_lost` when the connection is unusable afterwards.
   PgError(std::string sqlstate, bool connection_lost, const std::string& what)
-      : std::runtime_error(what), sqlstate_(std::move(sqlstate)), connection_lost_(connection_lost) {}
+      : std::runtime_error(what),
+        sqlstate_(std::move(sqlstate)),
+        connection_lost_(connection_lost) {}
   const std::string& sqlstate() const { return sqlstate_; }
   bool connection_lost() const { return connection_lost_; }
   // Serialization failure or deadlock: the whole transaction may simply be run again.
@@ -125,15 +127,19 @@ class Pool {
 
   class Lease {
    public:
-    Lease(Pool& pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
-    ~Lease() { pool_.give_back(std::move(conn_)); }
+    Lease(Pool& pool, std::unique_ptr<Connection> conn) : pool_(&pool), conn_(std::move(conn)) {}
+    ~Lease() {
+      if (conn_) pool_->give_back(std::move(conn_));
+    }
+    Lease(Lease&&) noexcept = default;
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
+    Lease& operator=(Lease&&) = delete;
     Connection& operator*() { return *conn_; }
     Connection* operator->() { return conn_.get(); }
 
    private:
-    Pool& pool_;
+    Pool* pool_;
     std::unique_ptr<Connection> conn_;
   };
 

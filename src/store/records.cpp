@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "store/row_mapping.hpp"
+#include "store/store.hpp"
 
 namespace autoglm::store {
 namespace {
@@ -39,6 +40,34 @@ std::optional<TaskId> decode_cursor(std::string_view cursor) {
   auto [p, ec] = std::from_chars(cursor.data() + 1, cursor.data() + cursor.size(), id);
   if (ec != std::errc() || p != cursor.data() + cursor.size() || id <= 0) return std::nullopt;
   return id;
+}
+
+core::Result<std::optional<TaskId>> page_start(const TaskQuery& query) {
+  if (query.limit == 0 || query.limit > 1000) {
+    return core::invalid_argument("limit must be between 1 and 1000", "limit");
+  }
+  if (query.cursor.empty()) return std::optional<TaskId>();
+  auto before = decode_cursor(query.cursor);
+  if (!before) {
+    return core::invalid_argument(
+        "cursor is not one this server returned; pass a next_cursor from a previous page",
+        "cursor");
+  }
+  return before;
+}
+
+FailureOutcome after_failure(const TaskRecord& task, const TaskFailure& failure, Time now) {
+  FailureOutcome out;
+  out.failures = task.failures + 1;
+  out.retry = failure.retryable && out.failures <= task.input.max_retries;
+  if (out.retry) {
+    out.run_after = now + retry_delay(task.input.backoff, out.failures);
+    out.detail = "retry " + std::to_string(out.failures) + " of " +
+                 std::to_string(task.input.max_retries) + " after: " + failure.error;
+  } else {
+    out.detail = failure.error;
+  }
+  return out;
 }
 
 }  // namespace rows

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/status.hpp"
 #include "store/records.hpp"
 
 namespace autoglm::store::rows {
@@ -105,5 +106,17 @@ TriggerRecord read_trigger(const Row& r) {
 // Task list pages: "c<id>" names the last id of the previous page.
 std::string encode_cursor(TaskId last);
 std::optional<TaskId> decode_cursor(std::string_view cursor);
+// Checks a list query's limit and cursor; the id the page starts below (nullopt: the
+// newest first), or kInvalidArgument naming the bad field.
+core::Result<std::optional<TaskId>> page_start(const TaskQuery& query);
+
+// What a failed attempt leads to (Store::fail's rule, shared by every implementation).
+struct FailureOutcome {
+  int failures = 0;
+  bool retry = false;  // back to queued at run_after; else failed for good
+  Time run_after{0};
+  std::string detail;  // for the event log
+};
+FailureOutcome after_failure(const TaskRecord& task, const TaskFailure& failure, Time now);
 
 }  // namespace autoglm::store::rows

@@ -171,19 +171,9 @@ Result<TaskRecord> SqliteStore::get_task(TaskId id) {
 }
 
 Result<TaskPage> SqliteStore::list_tasks(const TaskQuery& query) {
-  if (query.limit == 0 || query.limit > 1000) {
-    return core::invalid_argument("limit must be between 1 and 1000", "limit");
-  }
-  std::optional<TaskId> before;
-  if (!query.cursor.empty()) {
-    before = rows::decode_cursor(query.cursor);
-    if (!before) {
-      return core::invalid_argument(
-          "cursor is not one this server returned; pass a "
-          "next_cursor from a previous page",
-          "cursor");
-    }
-  }
+  auto start = rows::page_start(query);
+  if (!start) return start.status();
+  const std::optional<TaskId> before = *start;
   return guarded(mu_, [&]() -> Result<TaskPage> {
     std::string sql = std::string("SELECT ") + sqlite::kTaskColumns + " FROM tasks WHERE 1";
     if (query.state) sql += " AND state = ?1";

@@ -134,34 +134,30 @@ Result<TaskRecord> SqliteStore::fail(TaskId id, std::string_view owner, const Ta
     auto t = load_task(id);
     if (!t) return core::not_found("no task with id " + std::to_string(id), "id");
     if (t->state != TaskState::kRunning || t->owner != owner) return std::move(*t);
-    const int failures = t->failures + 1;
-    const bool retry = failure.retryable && failures <= t->input.max_retries;
-    if (retry) {
-      const Time at = now + retry_delay(t->input.backoff, failures);
+    const rows::FailureOutcome next = rows::after_failure(*t, failure, now);
+    if (next.retry) {
       db_->prepare(
              "UPDATE tasks SET state = 'queued', failures = ?, error = ?, owner = '', "
              "lease_expires_ns = NULL, run_after_ns = ?, updated_ns = ? WHERE id = ?")
-          .bind(1, failures)
+          .bind(1, next.failures)
           .bind(2, failure.error)
-          .bind(3, ns(at))
+          .bind(3, ns(next.run_after))
           .bind(4, ns(now))
           .bind(5, id)
           .run();
-      append_event(id, t->dag_run, TaskState::kQueued, now,
-                   "retry " + std::to_string(failures) + " of " +
-                       std::to_string(t->input.max_retries) + " after: " + failure.error);
     } else {
       db_->prepare(
              "UPDATE tasks SET state = 'failed', failures = ?, error = ?, owner = '', "
              "lease_expires_ns = NULL, finished_ns = ?, updated_ns = ? WHERE id = ?")
-          .bind(1, failures)
+          .bind(1, next.failures)
           .bind(2, failure.error)
           .bind(3, ns(now))
           .bind(4, ns(now))
           .bind(5, id)
           .run();
-      append_event(id, t->dag_run, TaskState::kFailed, now, failure.error);
     }
+    append_event(id, t->dag_run, next.retry ? TaskState::kQueued : TaskState::kFailed, now,
+                 next.detail);
     TaskRecord out = *load_task(id);
     return out;
   });

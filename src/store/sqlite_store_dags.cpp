@@ -230,8 +230,7 @@ Result<std::vector<TriggerRecord>> SqliteStore::list_triggers(std::optional<Trig
 Result<bool> SqliteStore::advance_trigger(std::string_view id, std::optional<Time> expected_next,
                                           std::optional<Time> new_next,
                                           std::optional<Time> fired_at,
-                                          std::string_view last_target,
-                                          std::int64_t fence) {
+                                          std::string_view last_target, std::int64_t fence) {
   return commit_->write([&]() -> Result<bool> {
     if (!fence_holds(fence)) return fenced_out(fence);
     auto& q = db_->prepare(

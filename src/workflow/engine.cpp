@@ -152,7 +152,8 @@ StepReport WorkflowEngine::step() {
   const std::optional<std::int64_t> fence = leader_fence();
   // After a restart, and on a leader of several replicas every dag_rescan (their nodes
   // finish on every replica): runs whose progress was not yet recorded are re-planned.
-  const bool rescan = !recovered_ || (options_.leadership && t - last_rescan_ >= options_.dag_rescan);
+  const bool rescan =
+      !recovered_ || (options_.leadership && t - last_rescan_ >= options_.dag_rescan);
   if (fence && rescan) {
     if (auto runs = store_.list_dag_runs(TaskState::kRunning, 100000); runs) {
       std::lock_guard lock(mu_);

@@ -4,9 +4,9 @@
 
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -98,8 +98,8 @@ class WorkflowEngine {
                                                                  std::string trigger_id = {});
   core::Result<DagStatus> dag_status(store::DagRunId id);
   // Every tenant's runs, newest first; nullopt state for all.
-  core::Result<std::vector<store::DagRunRecord>> list_dag_runs(std::optional<store::TaskState> state,
-                                                               std::size_t limit);
+  core::Result<std::vector<store::DagRunRecord>> list_dag_runs(
+      std::optional<store::TaskState> state, std::size_t limit);
   core::Result<store::DagRunRecord> cancel_dag(store::DagRunId id);
 
   // --- triggers (/v1/cron, /v1/triggers) ---

@@ -21,7 +21,12 @@ using namespace std::chrono_literals;
 struct StoreFactory {
   std::string name;
   std::function<std::unique_ptr<Store>(const std::string& scratch_dir)> make;
+  // Why this store cannot be tested here ("" when it can), e.g. no database server.
+  std::function<std::string()> unavailable = [] { return std::string(); };
 };
+
+// Test names print the factory's name, not its bytes.
+inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
 
 inline std::string factory_name(const ::testing::TestParamInfo<StoreFactory>& info) {
   return info.param.name;
@@ -30,6 +35,7 @@ inline std::string factory_name(const ::testing::TestParamInfo<StoreFactory>& in
 class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
+    if (const std::string why = GetParam().unavailable(); !why.empty()) GTEST_SKIP() << why;
     std::string tmpl = (std::filesystem::temp_directory_path() / "autoglm-store-XXXXXX").string();
     ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
