@@ -1,15 +1,14 @@
 #include "api/workflow_service.hpp"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
-
-#include <chrono>
-#include <filesystem>
-#include <system_error>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <spdlog/spdlog.h>
+#include <chrono>
+#include <filesystem>
+#include <system_error>
 
 #include "api/gateway.hpp"
 #include "api/loopback_executor.hpp"
@@ -56,20 +55,21 @@ std::string workflow_owner_id() {
   if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
   const auto started = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::system_clock::now().time_since_epoch());
-  return std::string(host) + ":" + std::to_string(getpid()) + ":" +
-         std::to_string(started.count());
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(started.count());
 }
 
 core::Result<std::unique_ptr<WorkflowService>> WorkflowService::open(asio::io_context& io,
-                                                                     const config::Config& config) {
+                                                                     const config::Config& config,
+                                                                     Leadership leadership) {
   if (auto s = prepare_database_dir(config); !s) return s;
   auto store = store::open_store(config.database.url);
   if (!store) return store.status();
-  return std::make_unique<WorkflowService>(io, config, std::move(store).value());
+  return std::make_unique<WorkflowService>(io, config, std::move(store).value(),
+                                           std::move(leadership));
 }
 
 WorkflowService::WorkflowService(asio::io_context& io, const config::Config& config,
-                                 std::unique_ptr<store::Store> store)
+                                 std::unique_ptr<store::Store> store, Leadership leadership)
     : options_(config.workflow),
       host_(config.server.host),
       context_path_(config.server.context_path),
@@ -88,6 +88,7 @@ WorkflowService::WorkflowService(asio::io_context& io, const config::Config& con
   engine.owner = workflow_owner_id();
   engine.lease = options_.lease;
   engine.max_in_flight = static_cast<std::size_t>(options_.max_in_flight);
+  engine.leadership = std::move(leadership);
   claim_batch_ = engine.claim_batch;
   engine_ = std::make_unique<workflow::WorkflowEngine>(*store_, *executor_, clock_, engine);
 }
@@ -104,6 +105,8 @@ void WorkflowService::attach(Gateway& gateway) {
 
 void WorkflowService::start(std::uint16_t port) {
   executor_->set_base_url(loopback_base_url(host_, port, context_path_));
+  // A store shared with other replicas says when they made work claimable.
+  store_->on_new_work([this] { wake(); });
   loop_ = std::thread([this] { run_loop(); });
   spdlog::info("workflow engine started: lease {} ms, step every {} ms, up to {} tasks at once",
                options_.lease.count(), options_.step_interval.count(), options_.max_in_flight);
@@ -116,6 +119,7 @@ void WorkflowService::stop() {
     stopping_ = true;
   }
   wake_cv_.notify_all();
+  store_->on_new_work({});
   if (loop_.joinable()) loop_.join();
   workers_->join();
 }

@@ -32,13 +32,18 @@ class LoopbackExecutor;
 // runs only on the service's own thread.
 class WorkflowService {
  public:
+  // This replica's fencing token while it leads, nullopt while it does not; empty for a
+  // single gateway (see workflow::EngineOptions::leadership).
+  using Leadership = std::function<std::optional<std::int64_t>()>;
+
   // Opens the store (creating a SQLite file's directory) and builds the engine. An error
   // here is a start-up failure for the caller to report.
   static core::Result<std::unique_ptr<WorkflowService>> open(boost::asio::io_context& io,
-                                                             const config::Config& config);
+                                                             const config::Config& config,
+                                                             Leadership leadership = {});
   // Over an already open store (tests use an in-memory one).
   WorkflowService(boost::asio::io_context& io, const config::Config& config,
-                  std::unique_ptr<store::Store> store);
+                  std::unique_ptr<store::Store> store, Leadership leadership = {});
   ~WorkflowService();
   WorkflowService(const WorkflowService&) = delete;
   WorkflowService& operator=(const WorkflowService&) = delete;

@@ -43,7 +43,7 @@ class PostgresStore final : public Store {
 
   // Calls `wake` (on a private thread) whenever another transaction made work claimable:
   // a submission, a retry, a released DAG node. Replaces any earlier callback; empty stops.
-  void on_new_work(std::function<void()> wake);
+  void on_new_work(std::function<void()> wake) override;
 
   Result<Submitted<TaskRecord>> submit_task(const TaskInput& task, Time now) override;
   Result<std::vector<Submitted<TaskRecord>>> submit_tasks(std::span<const TaskInput> tasks,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -102,6 +103,13 @@ class Store {
   virtual Result<bool> advance_trigger(std::string_view id, std::optional<Time> expected_next,
                                        std::optional<Time> new_next, std::optional<Time> fired_at,
                                        std::string_view last_target, std::int64_t fence) = 0;
+
+  // --- wake-ups ---
+  // Stores shared by several processes call `wake` (from a private thread) when another
+  // process made work claimable, so idle claimers need not poll. Replaces any earlier
+  // callback; empty stops. The default does nothing: within one process the caller
+  // knows when it submitted.
+  virtual void on_new_work(std::function<void()> wake) { (void)wake; }
 
   // Leader-only writes carry `fence`: 0 when there is no election (one gateway), else the
   // writer's fencing token (its leadership's etcd revision, increasing with every new
