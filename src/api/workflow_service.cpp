@@ -62,7 +62,8 @@ core::Result<std::unique_ptr<WorkflowService>> WorkflowService::open(asio::io_co
                                                                      const config::Config& config,
                                                                      Leadership leadership) {
   if (auto s = prepare_database_dir(config); !s) return s;
-  auto store = store::open_store(config.database.url);
+  auto store =
+      store::open_store(config.database.url, config.database.username, config.database.password);
   if (!store) return store.status();
   return std::make_unique<WorkflowService>(io, config, std::move(store).value(),
                                            std::move(leadership));

@@ -59,8 +59,21 @@ std::int64_t Rows::affected() const {
 
 // --- Connection ---
 
-Connection::Connection(const std::string& conninfo) : conninfo_(conninfo) {
-  conn_ = PQconnectdb(conninfo.c_str());
+Connection::Connection(const ConnectTarget& target) {
+  // dbname is expanded as the whole connection string; the keywords after it override.
+  std::vector<const char*> keys = {"dbname"};
+  std::vector<const char*> values = {target.conninfo.c_str()};
+  if (!target.user.empty()) {
+    keys.push_back("user");
+    values.push_back(target.user.c_str());
+  }
+  if (!target.password.empty()) {
+    keys.push_back("password");
+    values.push_back(target.password.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_ = PQconnectdbParams(keys.data(), values.data(), 1);
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string why = trimmed(PQerrorMessage(conn_));
     PQfinish(conn_);
@@ -118,8 +131,8 @@ void Connection::exec_script(const std::string& sql) {
 
 // --- Pool ---
 
-Pool::Pool(std::string conninfo, std::size_t size)
-    : conninfo_(std::move(conninfo)), size_(size == 0 ? 1 : size) {}
+Pool::Pool(ConnectTarget target, std::size_t size)
+    : target_(std::move(target)), size_(size == 0 ? 1 : size) {}
 
 Pool::~Pool() = default;
 
@@ -143,7 +156,7 @@ Pool::Lease Pool::acquire() {
   ++open_;
   lock.unlock();
   try {
-    return Lease(*this, std::make_unique<Connection>(conninfo_));
+    return Lease(*this, std::make_unique<Connection>(target_));
   } catch (...) {
     std::lock_guard relock(mu_);
     --open_;

@@ -59,6 +59,14 @@ class Params {
 
 class Rows;
 
+// Where to connect: a libpq URI or key=value string, and a user and password that, when
+// not empty, override those in it (config's database.username / database.password).
+struct ConnectTarget {
+  std::string conninfo;
+  std::string user;
+  std::string password;
+};
+
 // One row of a Rows; columns from 0. The shape store/row_mapping.hpp reads.
 class Row {
  public:
@@ -98,7 +106,8 @@ class Rows {
 class Connection {
  public:
   // Connects with a libpq connection string or URI; throws PgError when it cannot.
-  explicit Connection(const std::string& conninfo);
+  explicit Connection(const std::string& conninfo) : Connection(ConnectTarget{conninfo, "", ""}) {}
+  explicit Connection(const ConnectTarget& target);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -115,14 +124,13 @@ class Connection {
  private:
   [[noreturn]] void fail(pg_result* result, const std::string& sql);
   pg_conn* conn_ = nullptr;
-  std::string conninfo_;
 };
 
 // A fixed number of connections, opened lazily; acquire() blocks while all are in use.
 // A connection that broke is reopened at its next acquire.
 class Pool {
  public:
-  Pool(std::string conninfo, std::size_t size);
+  Pool(ConnectTarget target, std::size_t size);
   ~Pool();
 
   class Lease {
@@ -145,12 +153,12 @@ class Pool {
 
   // Throws PgError when a new connection cannot be opened.
   Lease acquire();
-  const std::string& conninfo() const { return conninfo_; }
+  const ConnectTarget& target() const { return target_; }
 
  private:
   void give_back(std::unique_ptr<Connection> conn);
 
-  std::string conninfo_;
+  ConnectTarget target_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;

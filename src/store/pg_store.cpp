@@ -264,7 +264,8 @@ PostgresStore::~PostgresStore() {
 
 Result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& conninfo,
                                                            const PostgresOptions& options) {
-  auto pool = std::make_unique<pg::Pool>(conninfo, options.connections);
+  auto pool = std::make_unique<pg::Pool>(
+      pg::ConnectTarget{conninfo, options.user, options.password}, options.connections);
   try {
     auto conn = pool->acquire();
     const int version = migrate(*conn, ns(options.opened_at));
@@ -290,7 +291,7 @@ void PostgresStore::listen_loop() {
   while (!stopping_) {
     try {
       if (!conn || !conn->healthy()) {
-        conn = std::make_unique<pg::Connection>(pool_->conninfo());
+        conn = std::make_unique<pg::Connection>(pool_->target());
         conn->exec(std::string("LISTEN ") + kWorkChannel);
       }
       pollfd fd{PQsocket(conn->raw()), POLLIN, 0};

@@ -20,6 +20,8 @@ class Connection;
 }  // namespace pg
 
 struct PostgresOptions {
+  std::string user;             // overrides the conninfo's user when not empty
+  std::string password;         // overrides the conninfo's password when not empty
   std::size_t connections = 4;  // pool size; each caller blocks while all are busy
   Time opened_at{0};            // recorded with applied migrations
 };

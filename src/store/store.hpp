@@ -123,7 +123,9 @@ class Store {
 Duration retry_delay(Duration backoff, int failures);
 
 // Opens the store a database URL names (see config/database_url.hpp): sqlite:///path,
-// sqlite::memory:, postgresql://... or jdbc:postgresql://...
-Result<std::unique_ptr<Store>> open_store(std::string_view url);
+// sqlite::memory:, postgresql://... or jdbc:postgresql://... `user` and `password`, when
+// not empty, override the PostgreSQL URL's (config's database.username/password).
+Result<std::unique_ptr<Store>> open_store(std::string_view url, std::string_view user = {},
+                                          std::string_view password = {});
 
 }  // namespace autoglm::store

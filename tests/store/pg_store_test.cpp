@@ -195,6 +195,17 @@ TEST_F(PostgresStoreTest, OpenStoreAcceptsPostgresAndJdbcUrls) {
   EXPECT_EQ((*plain)->list_tasks({})->tasks.size(), 1u);
 }
 
+TEST_F(PostgresStoreTest, DatabaseUsernameOverridesTheUrlsUser) {
+  // The fixture's only role is `autoglm`; a URL without a user would connect as the OS user.
+  const std::string no_user = "postgresql://" + url_.substr(url_.find('@') + 1);
+  auto wrong = open_store(no_user, "nobody-here");
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.status().message().find("nobody-here"), std::string::npos)
+      << wrong.status().message();
+  auto right = open_store(no_user, "autoglm");
+  EXPECT_TRUE(right) << right.status().message();
+}
+
 TEST(PostgresStoreOpen, AnUnreachableServerIsUnavailableWithTheReason) {
   auto s = PostgresStore::open("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2");
   ASSERT_FALSE(s);
