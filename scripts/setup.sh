@@ -15,6 +15,7 @@ packages=(
   tzdata curl procps prometheus
   nginx haproxy
   clang-14 libclang-rt-14-dev
+  python3-yaml
 )
 # Node.js and npm only when the machine has none (some images ship their own build).
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
