@@ -12,6 +12,7 @@
 
 #include "api/gateway.hpp"
 #include "api/loopback_executor.hpp"
+#include "api/task_callback.hpp"
 #include "api/workflow_routes.hpp"
 #include "config/database_url.hpp"
 
@@ -90,6 +91,10 @@ WorkflowService::WorkflowService(asio::io_context& io, const config::Config& con
   engine.lease = options_.lease;
   engine.max_in_flight = static_cast<std::size_t>(options_.max_in_flight);
   engine.leadership = std::move(leadership);
+  engine.on_finished = [this](const store::TaskRecord& task) {
+    if (task.input.callback_url.empty()) return;
+    asio::post(*workers_, [task] { deliver_callback(task); });
+  };
   claim_batch_ = engine.claim_batch;
   engine_ = std::make_unique<workflow::WorkflowEngine>(*store_, *executor_, clock_, engine);
 }

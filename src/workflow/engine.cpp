@@ -63,11 +63,15 @@ void WorkflowEngine::on_done(store::TaskId id, store::DagRunId dag, const Execut
   // The store decides what counts: the first result wins, a stale owner's failure is
   // ignored. Errors here (store unavailable) leave the lease to expire and the task to
   // be claimed again, which is safe because completion is idempotent.
+  std::optional<store::TaskRecord> finished;
   if (r.ok) {
-    (void)store_.complete(id, options_.owner, {r.output, r.node}, t);
+    auto c = store_.complete(id, options_.owner, {r.output, r.node}, t);
+    if (c && c->recorded) finished = std::move(c->task);
   } else {
-    (void)store_.fail(id, options_.owner, {r.error, r.retryable}, t);
+    auto f = store_.fail(id, options_.owner, {r.error, r.retryable}, t);
+    if (f && f->state == TaskState::kFailed) finished = std::move(*f);
   }
+  if (finished && options_.on_finished) options_.on_finished(*finished);
   std::lock_guard lock(mu_);
   running_.erase(id);
   if (dag != 0) dirty_dags_.insert(dag);

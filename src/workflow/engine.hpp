@@ -37,6 +37,10 @@ struct EngineOptions {
   // store's leader-only writes) and nullopt while it does not. Empty: a single gateway,
   // always the leader, token 0 (unfenced).
   std::function<std::optional<std::int64_t>()> leadership;
+  // Called once a task this engine ran reaches a final state (its result recorded, or
+  // failed for good), with the task as stored, on the thread that reported the
+  // execution's end. For callback URLs; must not block for long.
+  std::function<void(const store::TaskRecord&)> on_finished;
   // How often a leader re-reads every running DAG run, to advance those whose nodes
   // finished on other replicas (only with `leadership`).
   core::Duration dag_rescan = std::chrono::seconds(1);

@@ -101,6 +101,12 @@ core::Result<store::TaskInput> parse_task_request(std::string_view body, const S
   if (!has_priority) in.priority = default_priority_for_modality(in.modality);
   auto cb = get_string(o, "callback_url", "");
   if (!cb) return cb.status();
+  if (!cb->empty() && (!cb->starts_with("http://") || cb->size() <= 7 || (*cb)[7] == '/')) {
+    return core::invalid_argument(
+        "callback_url must be an http:// URL with a host (the gateway POSTs the finished "
+        "task there)",
+        "callback_url");
+  }
   in.callback_url = *cb;
   auto retries = get_int(o, "retries", "", 0, 0, 100);
   if (!retries) return retries.status();

@@ -64,6 +64,39 @@ TEST_F(EngineTest, FailedTaskRetriesAfterBackoff) {
   EXPECT_EQ(failed.error, "upstream 502 again");
 }
 
+TEST_F(EngineTest, OnFinishedHearsEachFinalStateOnceAndNoRetries) {
+  std::vector<store::TaskRecord> heard;
+  EngineOptions opts;
+  opts.owner = "replica-1";
+  opts.on_finished = [&](const store::TaskRecord& t) { heard.push_back(t); };
+  FakeExecutor exec;
+  WorkflowEngine engine(*store_, exec, clock_, opts);
+  auto ok = engine.submit_task(chat_body("ok", R"("callback_url": "http://127.0.0.1:9/cb", )"), {});
+  auto bad = engine.submit_task(chat_body("bad", R"("retries": 1, "backoff": "1s", )"), {});
+  ASSERT_TRUE(ok && bad) << ok.status().message() << bad.status().message();
+  engine.step();
+  exec.succeed(&exec.calls.at(0), chat_output("hi"));
+  exec.fail(&exec.calls.at(1), "boom");  // retried: not final
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0].id, ok->record.id);
+  EXPECT_EQ(heard[0].state, TaskState::kSucceeded);
+  EXPECT_EQ(heard[0].input.callback_url, "http://127.0.0.1:9/cb");
+  clock_.advance(1s);
+  engine.step();
+  exec.fail(exec.pending(), "boom again");
+  ASSERT_EQ(heard.size(), 2u);
+  EXPECT_EQ(heard[1].state, TaskState::kFailed);
+}
+
+TEST_F(EngineTest, CallbackUrlMustBeHttpWithAHost) {
+  for (const char* url : {"ftp://x/cb", "https://x/cb", "http:///cb", "cb"}) {
+    auto r = engine_->submit_task(
+        chat_body("x", std::string(R"("callback_url": ")") + url + R"(", )"), {});
+    ASSERT_FALSE(r) << url;
+    EXPECT_EQ(r.status().param(), "callback_url") << url;
+  }
+}
+
 TEST_F(EngineTest, LeaseIsRenewedWhileRunning) {
   auto sub = engine_->submit_task(chat_body("long"), {});
   engine_->step();
