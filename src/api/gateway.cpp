@@ -1,16 +1,16 @@
 #include "api/gateway.hpp"
 
-#include <algorithm>
-#include <chrono>
-#include <optional>
-#include <stdexcept>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
+#include <chrono>
+#include <optional>
+#include <stdexcept>
 
 #include "api/explain.hpp"
 #include "api/hardening_routes.hpp"
@@ -100,7 +100,7 @@ void Gateway::add_routes() {
   routes_.add("GET", "/v1/models", [this](http::Exchange& exchange, const RequestContext& c) {
     return models(exchange, c);
   });
-  for (std::string route : {"/v1/chat/completions", "/v1/completions"}) {
+  for (std::string route : {"/v1/chat/completions", "/v1/completions", "/v1/embeddings"}) {
     routes_.add("POST", route,
                 [this, route](http::Exchange& exchange, const RequestContext& context) {
                   return completions(exchange, route, context);
@@ -152,9 +152,9 @@ asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
     http::Response response{bhttp::status::method_not_allowed, 11};
     response.set(bhttp::field::content_type, "application/json");
     response.set(bhttp::field::allow, allowed);
-    response.body() = http::openai_error_body(core::invalid_argument(
-        std::string(bhttp::to_string(method)) + " is not allowed on " + std::string(path) +
-        "; allowed: " + allowed));
+    response.body() = http::openai_error_body(
+        core::invalid_argument(std::string(bhttp::to_string(method)) + " is not allowed on " +
+                               std::string(path) + "; allowed: " + allowed));
     co_await exchange.respond(std::move(response));
   } else {
     co_await respond_error(exchange, core::not_found("no route for " + std::string(path)));
@@ -215,8 +215,9 @@ const std::string& Gateway::policy_label(const std::string& model) const {
 asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string_view route,
                                            const RequestContext& context) {
   const auto& request = exchange.request();
-  const auto kind =
-      route == "/v1/chat/completions" ? core::TaskKind::kChat : core::TaskKind::kCompletion;
+  const auto kind = route == "/v1/chat/completions" ? core::TaskKind::kChat
+                    : route == "/v1/embeddings"     ? core::TaskKind::kEmbedding
+                                                    : core::TaskKind::kCompletion;
   parse::RequestMeta meta;
   meta.priority_header = header(request, "x-autoglm-priority");
   meta.deadline_header = header(request, "x-autoglm-deadline-ms");
@@ -287,10 +288,11 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
         break;
       }
       dispatch::ExtraHeaders extra;
-      if (explain) extra.emplace_back("x-autoglm-decision", decision_header(outcome.placement, nodes_));
-      result = co_await proxy_.forward(exchange, node, route, extra,
-                                       [this, id] { driver_.started(id); }, outcome.stop.get(),
-                                       /*may_retry=*/!last_attempt);
+      if (explain)
+        extra.emplace_back("x-autoglm-decision", decision_header(outcome.placement, nodes_));
+      result = co_await proxy_.forward(
+          exchange, node, route, extra, [this, id] { driver_.started(id); }, outcome.stop.get(),
+          /*may_retry=*/!last_attempt);
       if (result.outcome != dispatch::ProxyOutcome::kStopped) break;
       monitor_.abandoned(node);
       outcome = co_await driver_.replaced(id);
@@ -330,8 +332,7 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
           monitor_.back_off(node);
         }
         driver_.finished(id, sched::TaskResult{false});
-        spdlog::warn("request {}: node {} {}, {}", exchange.request_id(),
-                     nodes_.at(node).spec.id,
+        spdlog::warn("request {}: node {} {}, {}", exchange.request_id(), nodes_.at(node).spec.id,
                      result.outcome == dispatch::ProxyOutcome::kRefused
                          ? (admitted ? "answered " + std::to_string(result.status)
                                      : std::string("refused by its circuit breaker"))
@@ -363,10 +364,10 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     }
   }
   counted.status = 503;
-  co_await respond_error(exchange,
-                         core::unavailable("no healthy node serves '" + task.model +
-                                           "' right now; retry shortly"),
-                         std::chrono::seconds(1));
+  co_await respond_error(
+      exchange,
+      core::unavailable("no healthy node serves '" + task.model + "' right now; retry shortly"),
+      std::chrono::seconds(1));
 }
 
 }  // namespace autoglm::api

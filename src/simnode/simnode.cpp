@@ -1,15 +1,16 @@
 #include "simnode/simnode.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
 #include <ctime>
 #include <optional>
 #include <thread>
 
-#include <boost/asio/io_context.hpp>
-#include <spdlog/spdlog.h>
-
 #include "http/errors.hpp"
 #include "http/server.hpp"
 #include "sim/prefix_cache.hpp"
+#include "simnode/embeddings.hpp"
 #include "simnode/engine_driver.hpp"
 #include "simnode/metrics_text.hpp"
 #include "simnode/openai_format.hpp"
@@ -33,6 +34,12 @@ struct SimNode::Impl {
 
   asio::awaitable<void> handle(http::Exchange& exchange);
   asio::awaitable<void> complete(http::Exchange& exchange, bool chat);
+  asio::awaitable<void> embed(http::Exchange& exchange);
+  asio::awaitable<std::shared_ptr<SequenceFeed>> admit(http::Exchange& exchange,
+                                                       const std::string& model,
+                                                       std::int64_t prompt_tokens,
+                                                       std::int64_t max_tokens,
+                                                       std::int64_t cached);
   asio::awaitable<void> error(http::Exchange& exchange, const core::Status& status) {
     co_await exchange.respond(static_cast<unsigned>(http::http_status_for(status.code())),
                               http::openai_error_body(status));
@@ -53,6 +60,8 @@ asio::awaitable<void> SimNode::Impl::handle(http::Exchange& exchange) {
     co_await complete(exchange, true);
   } else if (path == "/v1/completions" && post) {
     co_await complete(exchange, false);
+  } else if (path == "/v1/embeddings" && post) {
+    co_await embed(exchange);
   } else if (path == "/metrics") {
     co_await exchange.respond(200, render_vllm_metrics(driver.stats(), options.model),
                               "text/plain; version=0.0.4; charset=utf-8");
@@ -76,6 +85,46 @@ std::int64_t SimNode::Impl::cached_tokens(const SimRequest& request) {
   return request.prompt_tokens * static_cast<std::int64_t>(matched * 256) / request.prompt_bytes;
 }
 
+// Checks the model and submits the sequence to the engine; on failure answers the error
+// and returns null.
+asio::awaitable<std::shared_ptr<SequenceFeed>> SimNode::Impl::admit(http::Exchange& exchange,
+                                                                    const std::string& model,
+                                                                    std::int64_t prompt_tokens,
+                                                                    std::int64_t max_tokens,
+                                                                    std::int64_t cached) {
+  if (model != options.model) {
+    co_await error(exchange,
+                   core::not_found("the model '" + model + "' does not exist; this node serves '" +
+                                       options.model + "'",
+                                   "model"));
+    co_return nullptr;
+  }
+  auto submitted = driver.submit(prompt_tokens, max_tokens, cached);
+  if (!submitted) {
+    co_await error(exchange, submitted.status());
+    co_return nullptr;
+  }
+  co_return std::move(submitted).value();
+}
+
+// Embeddings run through the engine as a prefill of every input's tokens and one step.
+asio::awaitable<void> SimNode::Impl::embed(http::Exchange& exchange) {
+  auto parsed = parse_embedding_request(exchange.request().body());
+  if (!parsed) {
+    co_await error(exchange, parsed.status());
+    co_return;
+  }
+  const EmbeddingRequest& request = *parsed;
+  std::shared_ptr<SequenceFeed> feed =
+      co_await admit(exchange, request.model, request.prompt_tokens, 1, 0);
+  if (!feed) co_return;
+  while (!feed->finished) {
+    co_await EngineDriver::wait(*feed);
+    feed->events.clear();
+  }
+  co_await exchange.respond(200, embedding_body(request, options.seed));
+}
+
 asio::awaitable<void> SimNode::Impl::complete(http::Exchange& exchange, bool chat) {
   auto parsed = parse_sim_request(exchange.request().body(), chat,
                                   SimLimits{options.default_max_tokens, options.max_model_len});
@@ -84,20 +133,10 @@ asio::awaitable<void> SimNode::Impl::complete(http::Exchange& exchange, bool cha
     co_return;
   }
   const SimRequest& request = *parsed;
-  if (request.model != options.model) {
-    co_await error(exchange, core::not_found("the model '" + request.model +
-                                                 "' does not exist; this node serves '" +
-                                                 options.model + "'",
-                                             "model"));
-    co_return;
-  }
 
-  auto submitted = driver.submit(request.prompt_tokens, request.max_tokens, cached_tokens(request));
-  if (!submitted) {
-    co_await error(exchange, submitted.status());
-    co_return;
-  }
-  std::shared_ptr<SequenceFeed> feed = std::move(submitted).value();
+  std::shared_ptr<SequenceFeed> feed = co_await admit(
+      exchange, request.model, request.prompt_tokens, request.max_tokens, cached_tokens(request));
+  if (!feed) co_return;
   const std::string id = (chat ? "chatcmpl-" : "cmpl-") + exchange.request_id();
   const std::int64_t created = static_cast<std::int64_t>(std::time(nullptr));
   TextGenerator text(options.seed ^ request.content_hash);

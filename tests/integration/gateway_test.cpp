@@ -1,12 +1,11 @@
 // The gateway in front of two real simnode processes, over loopback.
+#include <gtest/gtest.h>
 #include <signal.h>
 
+#include <boost/json.hpp>
 #include <future>
 #include <map>
 #include <thread>
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "integration/http_client.hpp"
 #include "integration/process.hpp"
@@ -26,15 +25,17 @@ class GatewayTest : public ::testing::Test {
                                       i == 0 ? "h100-80gb-8b" : "a100-80gb-8b", "--node-id",
                                       "node" + std::to_string(i), "--speedup", "20"}));
     }
-    std::string config = "server:\n  port: 0\n  host: 127.0.0.1\n  context-path: /api\n"
-                         "  threads: 2\n  drain-timeout: 10s\n"
-                         "upstream:\n  failure-backoff: 30s\n  connect-timeout: 1s\n"
-                         "scheduler:\n  policy: round_robin\n"
-                         "cluster:\n  simulated:\n    enabled: false\n"
-                         "nodes:\n";
+    std::string config =
+        "server:\n  port: 0\n  host: 127.0.0.1\n  context-path: /api\n"
+        "  threads: 2\n  drain-timeout: 10s\n"
+        "upstream:\n  failure-backoff: 30s\n  connect-timeout: 1s\n"
+        "scheduler:\n  policy: round_robin\n"
+        "cluster:\n  simulated:\n    enabled: false\n"
+        "nodes:\n";
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
-      config += "  - id: node" + std::to_string(i) + "\n    url: http://127.0.0.1:" +
-                std::to_string(nodes_[i].port) + "\n    models: [" + kModel + "]\n";
+      config += "  - id: node" + std::to_string(i) +
+                "\n    url: http://127.0.0.1:" + std::to_string(nodes_[i].port) +
+                "\n    models: [" + kModel + "]\n";
     }
     auto path = dir_.write("gateway.yaml", config);
     gateway_ = start_autoglm(dir_, "gateway", {"serve", "-c", path.string()});
@@ -61,12 +62,32 @@ TEST_F(GatewayTest, NonStreamingChatReturnsCompletionWithUsage) {
   EXPECT_FALSE(content.empty());
 }
 
+TEST_F(GatewayTest, EmbeddingsAreRoutedToANodeAndAnsweredInOpenAiShape) {
+  const std::string body = std::string(R"({"model": ")") + kModel +
+                           R"(", "input": ["first text", "second text"], "dimensions": 8})";
+  auto res = http_request(port(), "POST", "/api/v1/embeddings", body,
+                          {{"content-type", "application/json"}});
+  ASSERT_EQ(res.status, 200) << res.error << res.body;
+  EXPECT_FALSE(res.header("x-autoglm-node").empty());
+  auto doc = json::parse(res.body).as_object();
+  EXPECT_EQ(doc["object"].as_string(), "list");
+  ASSERT_EQ(doc["data"].as_array().size(), 2u);
+  EXPECT_EQ(doc["data"].as_array()[1].at("embedding").as_array().size(), 8u);
+  EXPECT_GT(doc["usage"].at("prompt_tokens").as_int64(), 0);
+  auto bad = http_request(port(), "POST", "/api/v1/embeddings",
+                          std::string(R"({"model": ")") + kModel + R"("})",
+                          {{"content-type", "application/json"}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("input"), std::string::npos) << bad.body;
+}
+
 TEST_F(GatewayTest, StreamingChatEndsWithDone) {
   auto res = http_post(port(), "/api/v1/chat/completions", chat_body(kModel, 12, true));
   ASSERT_EQ(res.status, 200) << res.error << res.body;
   EXPECT_EQ(res.header("content-type"), "text/event-stream");
   int content_chunks = 0;
-  for (std::size_t pos = 0; (pos = res.body.find("\"content\":\"", pos)) != std::string::npos; ++pos) {
+  for (std::size_t pos = 0; (pos = res.body.find("\"content\":\"", pos)) != std::string::npos;
+       ++pos) {
     if (res.body.compare(pos, 13, "\"content\":\"\"") != 0) ++content_chunks;
   }
   EXPECT_EQ(content_chunks, 12);
@@ -75,8 +96,9 @@ TEST_F(GatewayTest, StreamingChatEndsWithDone) {
 }
 
 TEST_F(GatewayTest, CompletionsEndpointStreamsToo) {
-  auto res = http_post(port(), "/api/v1/completions",
-                       R"({"model":"autoglm-sim-8b","prompt":"hello","max_tokens":4,"stream":true})");
+  auto res =
+      http_post(port(), "/api/v1/completions",
+                R"({"model":"autoglm-sim-8b","prompt":"hello","max_tokens":4,"stream":true})");
   ASSERT_EQ(res.status, 200) << res.error;
   EXPECT_NE(res.body.find("\"object\":\"text_completion\""), std::string::npos);
   EXPECT_NE(res.body.find("data: [DONE]"), std::string::npos);
