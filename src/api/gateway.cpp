@@ -231,6 +231,11 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     co_return;
   }
   core::TaskSpec task = std::move(parsed).value();
+  if (const auto prefer = header(request, "x-autoglm-prefer-node"); !prefer.empty()) {
+    // An unknown id (a node since removed) is no hint at all.
+    if (const auto index = nodes_.find(prefer))
+      task.preferred_node = static_cast<std::uint32_t>(*index);
+  }
   // Counted in autoglm_requests_total when the request ends, however it ends.
   struct Counted {
     GatewayMetrics& metrics;

@@ -1,9 +1,6 @@
 #include "api/loopback_executor.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <optional>
-
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +11,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
+#include <cstdlib>
+#include <optional>
 
 #include "http/client.hpp"
 
@@ -106,11 +105,15 @@ core::Result<LoopbackCall> loopback_request(const workflow::ClaimedTask& claimed
   call.path = std::move(*path);
   call.body = json::serialize(doc);
   call.headers.emplace_back("x-autoglm-priority", std::to_string(task.input.priority));
-  call.headers.emplace_back("x-request-id", "task-" + std::to_string(task.id) + "-" +
-                                                std::to_string(task.attempts));
+  call.headers.emplace_back(
+      "x-request-id", "task-" + std::to_string(task.id) + "-" + std::to_string(task.attempts));
+  // A DAG node whose prompt holds an upstream output prefers the node that produced it.
+  if (!task.input.preferred_node.empty()) {
+    call.headers.emplace_back("x-autoglm-prefer-node", task.input.preferred_node);
+  }
   if (task.input.deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*task.input.deadline -
-                                                                            now);
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*task.input.deadline - now);
     call.headers.emplace_back("x-autoglm-deadline-ms",
                               std::to_string(std::max<std::int64_t>(1, left.count())));
   }

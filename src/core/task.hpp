@@ -38,22 +38,26 @@ struct TaskSpec {
   TaskId id = 0;
   TaskKind kind = TaskKind::kChat;
   std::string model;
-  std::string tenant;                      // "" for the default tenant
-  std::int64_t input_tokens = 0;           // estimated prompt size
-  std::int64_t max_output_tokens = 0;      // requested, or the model's default
+  std::string tenant;                  // "" for the default tenant
+  std::int64_t input_tokens = 0;       // estimated prompt size
+  std::int64_t max_output_tokens = 0;  // requested, or the model's default
   Modality modality = Modality::kText;
   PriorityClass priority_class = PriorityClass::kStandard;
-  int priority_level = 5;                  // 0-9, 9 most important
+  int priority_level = 5;  // 0-9, 9 most important
   LatencyClass latency = LatencyClass::kInteractive;
-  std::optional<Duration> deadline;        // relative to arrival, from x-autoglm-deadline-ms
+  std::optional<Duration> deadline;  // relative to arrival, from x-autoglm-deadline-ms
   bool stream = false;
-  bool preemptible = false;                // async work that may be cancelled and requeued
+  bool preemptible = false;  // async work that may be cancelled and requeued
   // Chained hashes of fixed-size chunks of the prompt, first chunk first: equal prefixes
   // give equal leading hashes (see parse/prefix_hash.hpp).
   std::vector<std::uint64_t> prefix_hashes;
   // Node indices the task may run on, ascending (a canary route's subset, see
   // routing/router.hpp); empty: every node that serves the model.
   std::vector<std::uint32_t> allowed_nodes;
+  // A placement hint (x-autoglm-prefer-node): the node that ran this DAG task's upstream
+  // task, whose KV cache holds the prompt's prefix. prefix_affinity scores it as a full
+  // match, so it wins unless the balance guard finds it overloaded.
+  std::optional<std::uint32_t> preferred_node;
 };
 
 }  // namespace autoglm::core

@@ -53,6 +53,17 @@ TEST(LoopbackRequest, ChatGoesToChatCompletionsWithModelPriorityAndNoStream) {
   EXPECT_EQ(header_of(*call, "x-autoglm-deadline-ms"), "<absent>");
 }
 
+TEST(LoopbackRequest, ADagNodesPlacementHintBecomesThePreferNodeHeader) {
+  auto task = chat_task(R"({"messages":[{"role":"user","content":"Translate: ..."}]})");
+  auto plain = loopback_request(task, core::Time{});
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(header_of(*plain, "x-autoglm-prefer-node"), "<absent>");
+  task.task.input.preferred_node = "node-a";
+  auto hinted = loopback_request(task, core::Time{});
+  ASSERT_TRUE(hinted);
+  EXPECT_EQ(header_of(*hinted, "x-autoglm-prefer-node"), "node-a");
+}
+
 TEST(LoopbackRequest, PayloadModelWinsAndDeadlineIsTimeLeft) {
   auto task = chat_task(R"({"model":"other","messages":[]})");
   task.task.input.deadline = core::Time{std::chrono::seconds(100)};

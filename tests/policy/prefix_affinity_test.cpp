@@ -77,6 +77,32 @@ TEST(PrefixAffinityScorer, TaskWithoutPrefixScoresZeroEverywhere) {
   EXPECT_THAT(scores(s, make_task(), nodes, env), ElementsAre(DoubleEq(0.0), DoubleEq(0.0)));
 }
 
+TEST(PrefixAffinityScorer, APreferredNodeCountsAsAFullMatch) {
+  Env env;
+  auto nodes = make_nodes(3);
+  PrefixAffinityScorer s;
+  s.on_dispatch(task_with(chain(1, 4)), nodes[0]);
+  auto t = task_with(chain(2, 4));  // a DAG node's prompt: no block cached anywhere
+  t.preferred_node = 2;             // but node 2 ran its upstream task
+  EXPECT_THAT(scores(s, t, nodes, env), ElementsAre(DoubleEq(0.0), DoubleEq(0.0), DoubleEq(1.0)));
+  auto empty = make_task();  // even without prefix hashes
+  empty.preferred_node = 1;
+  EXPECT_THAT(scores(s, empty, nodes, env),
+              ElementsAre(DoubleEq(0.0), DoubleEq(1.0), DoubleEq(0.0)));
+}
+
+TEST(PrefixAffinityScorer, APreferredNodeLoadedPastTheBalanceGuardLosesItsPull) {
+  Env env;
+  auto nodes = make_nodes(2);
+  PrefixAffinityScorer s;
+  auto t = task_with(chain(2, 4));
+  t.preferred_node = 0;
+  nodes[0].in_flight = 20;
+  nodes[1].in_flight = 2;
+  const auto out = scores(s, t, nodes, env);
+  EXPECT_LT(out[0], out[1]);
+}
+
 TEST(PrefixAffinityScorer, NodeResetForgetsItsBlocks) {
   Env env;
   auto nodes = make_nodes(2);

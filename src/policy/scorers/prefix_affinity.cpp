@@ -19,6 +19,7 @@ void PrefixAffinityScorer::prepare(const TaskSpec& task, const Context& /*ctx*/)
   max_load_ = 0;
   measured_ = 0;
   prefix_len_ = task.prefix_hashes.size();
+  preferred_ = task.preferred_node;
   if (prefix_len_ == 0) return;
   if (matched_.size() < index_.node_slots()) matched_.resize(index_.node_slots(), 0);
   index_.match(task.prefix_hashes, matched_, touched_);
@@ -44,12 +45,17 @@ void PrefixAffinityScorer::measure(const TaskSpec& /*task*/, std::span<const Nod
   measured_ += slice.size();
   if (touched_.empty()) {  // no node holds even the first block
     std::fill(out.begin(), out.end(), 0.0);
-    return;
+  } else {
+    const double inv_len = 1.0 / static_cast<double>(prefix_len_);
+    for (std::size_t i = 0; i < slice.size(); ++i) {
+      const NodeIndex c = slice[i];
+      out[i] = c < matched_.size() ? matched_[c] * inv_len : 0.0;
+    }
   }
-  const double inv_len = 1.0 / static_cast<double>(prefix_len_);
-  for (std::size_t i = 0; i < slice.size(); ++i) {
-    const NodeIndex c = slice[i];
-    out[i] = c < matched_.size() ? matched_[c] * inv_len : 0.0;
+  if (preferred_) {  // the hinted node holds the prefix: a full match
+    for (std::size_t i = 0; i < slice.size(); ++i) {
+      if (slice[i] == *preferred_) out[i] = 1.0;
+    }
   }
 }
 

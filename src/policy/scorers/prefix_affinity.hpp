@@ -55,6 +55,7 @@ class PrefixAffinityScorer final : public Scorer {
   std::vector<std::uint32_t> matched_;  // by node; zero except for nodes in touched_
   std::vector<NodeIndex> touched_;      // nodes whose matched_ entry is set
   std::size_t prefix_len_ = 0;          // hashes in the task being scored
+  std::optional<NodeIndex> preferred_;  // the task's placement hint
   std::vector<int> loads_;              // in_flight of the measured candidates (grows only)
   std::size_t measured_ = 0;            // candidates measured since prepare()
   int min_load_ = 0;                    // smallest and largest of those loads
