@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "core/split.hpp"
 #include "core/suggest.hpp"
 
 namespace autoglm::sim {
@@ -115,16 +116,7 @@ std::optional<std::vector<std::string>> YamlFields::string_list(const char* key,
   if (!node) return std::nullopt;
   std::vector<std::string> out;
   const auto add = [&](const std::string& text) {
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      std::size_t comma = text.find(',', start);
-      if (comma == std::string::npos) comma = text.size();
-      std::string item = text.substr(start, comma - start);
-      item.erase(0, item.find_first_not_of(' '));
-      item.erase(item.find_last_not_of(' ') + 1);
-      if (!item.empty()) out.push_back(item);
-      start = comma + 1;
-    }
+    for (std::string& item : core::split_trimmed(text)) out.push_back(std::move(item));
   };
   if (node.IsScalar()) {
     add(node.Scalar());
