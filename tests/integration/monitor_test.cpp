@@ -56,17 +56,6 @@ json::object node_report(std::uint16_t gateway, const std::string& id) {
   return json::parse(res.body).as_object();
 }
 
-// Polls until `pred` holds or `timeout` passes.
-template <typename Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
-}
-
 std::string state_of(std::uint16_t gateway, const std::string& id) {
   auto report = node_report(gateway, id);
   return report.contains("state") ? std::string(report.at("state").as_string()) : "";

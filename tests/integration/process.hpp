@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace autoglm::testing {
@@ -47,6 +48,21 @@ class Process {
   int status_ = -1;
   std::filesystem::path log_path_;
 };
+
+// A loopback port nobody listens on right now (the OS's choice, released at once), for
+// servers that must be told their port up front (Prometheus, etcd).
+std::uint16_t free_port();
+
+// Polls `pred` every 20 ms until it holds or `timeout` passes; true when it held.
+template <typename Pred>
+bool eventually(Pred pred, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pred();
+}
 
 // Polls `path` until it holds a port number; returns 0 on timeout.
 std::uint16_t wait_for_port_file(const std::filesystem::path& path,

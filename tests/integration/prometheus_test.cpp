@@ -1,9 +1,5 @@
 // GET /metrics read by the real thing: a Prometheus server (Debian's `prometheus`) scrapes
 // the gateway, and one metric is queried back through Prometheus' HTTP API.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <thread>
 
 #include <boost/json.hpp>
@@ -20,19 +16,6 @@ using namespace std::chrono_literals;
 constexpr const char* kModel = "autoglm-sim-8b";
 
 bool have_prometheus() { return std::system("command -v prometheus >/dev/null 2>&1") == 0; }
-
-// A port nobody listens on right now (the OS's choice, released at once).
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // The gateway on its embedded simulated cluster of two nodes.
 Started start_simulated_gateway(const TempDir& dir) {
