@@ -12,7 +12,7 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libsqlite3-dev sqlite3 libpq-dev libssl-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
-  tzdata curl procps prometheus
+  tzdata curl procps prometheus etcd-server
   nginx haproxy
   clang-14 libclang-rt-14-dev
   python3-yaml
