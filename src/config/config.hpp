@@ -94,6 +94,27 @@ struct SimulatedCluster {
   bool operator==(const SimulatedCluster&) const = default;
 };
 
+// `cluster.etcd`, `cluster.replica-id`, `cluster.lease-ttl`: several gateway replicas
+// coordinated through etcd (docs/operations.md). Off while the endpoint list is empty.
+struct EtcdConfig {
+  std::vector<std::string> endpoints;  // http://host:port client URLs of the etcd members
+  std::string prefix = "/autoglm";     // every key this deployment writes lives under it
+  Millis request_timeout{2'000};       // one call to one etcd member
+  Millis poll_interval{250};           // election and membership re-reads; handover latency
+
+  bool operator==(const EtcdConfig&) const = default;
+};
+
+struct ClusterConfig {
+  EtcdConfig etcd;
+  std::string replica_id;     // "": <hostname>:<port>, once the server listens
+  std::string advertise_url;  // "": http://<server.host, or the hostname>:<port><context-path>
+  Millis lease_ttl{10'000};   // whole seconds; a dead leader is replaced within about twice it
+
+  bool enabled() const { return !etcd.endpoints.empty(); }
+  bool operator==(const ClusterConfig&) const = default;
+};
+
 // A policy pipeline composed from part names (see docs/policies.md).
 struct PipelineConfig {
   std::vector<std::string> filters;
@@ -185,6 +206,7 @@ struct Config {
   LoggingConfig logging;
   UpstreamConfig upstream;
   SimulatedCluster simulated;
+  ClusterConfig cluster;
   SchedulerConfig scheduler;
   MonitorConfig monitor;
   std::vector<core::NodeSpec> nodes;

@@ -1,5 +1,6 @@
 #include "config/decode.hpp"
 
+#include "config/cluster_keys.hpp"
 #include "config/field.hpp"
 #include "config/schema.hpp"
 
@@ -20,6 +21,7 @@ void decode_section(const Field& section, Config& config) {
 
 void decode_config(const RawValue& root, Config& config, Diagnostics& diagnostics) {
   decode_section(Field(root, "", diagnostics), config);
+  check_cluster(root, config.cluster, diagnostics);
 }
 
 }  // namespace autoglm::config

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "config/cluster_keys.hpp"
 #include "config/database_url.hpp"
 #include "config/hardening_lists.hpp"
 #include "config/lists.hpp"
@@ -211,6 +212,24 @@ std::vector<KeySpec> build_schema() {
        [](const Field& f, Config& c) { f.read_positive_number(c.simulated.speedup, 1e6); }},
       {"cluster.simulated.nodes", false,
        [](const Field& f, Config& c) { read_groups(f, c.simulated.groups); }},
+      {"cluster.etcd.endpoints", true,
+       [](const Field& f, Config& c) { read_etcd_endpoints(f, c.cluster.etcd.endpoints); }},
+      {"cluster.etcd.prefix", true,
+       [](const Field& f, Config& c) { read_etcd_prefix(f, c.cluster.etcd.prefix); }},
+      {"cluster.etcd.request-timeout", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.cluster.etcd.request_timeout, milliseconds(10), minutes(1));
+       }},
+      {"cluster.etcd.poll-interval", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.cluster.etcd.poll_interval, milliseconds(10), minutes(1));
+       }},
+      {"cluster.replica-id", true,
+       [](const Field& f, Config& c) { read_replica_id(f, c.cluster.replica_id); }},
+      {"cluster.advertise-url", true,
+       [](const Field& f, Config& c) { read_advertise_url(f, c.cluster.advertise_url); }},
+      {"cluster.lease-ttl", true,
+       [](const Field& f, Config& c) { read_lease_ttl(f, c.cluster.lease_ttl); }},
       {"auth.enabled", true, [](const Field& f, Config& c) { f.read_bool(c.auth.enabled); }},
       {"auth.keys", false, [](const Field& f, Config& c) { read_api_keys(f, c.auth.keys); }},
       {"tenants", false, [](const Field& f, Config& c) { read_tenants(f, c.tenants); }},

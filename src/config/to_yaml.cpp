@@ -184,8 +184,28 @@ void emit_nodes(YAML::Emitter& out, const std::vector<core::NodeSpec>& nodes) {
   out << YAML::EndSeq;
 }
 
-void emit_cluster(YAML::Emitter& out, const SimulatedCluster& simulated) {
+void emit_etcd(YAML::Emitter& out, const ClusterConfig& cluster) {
+  out << YAML::Key << "etcd" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "endpoints" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const std::string& url : cluster.etcd.endpoints) emit_string(out, url);
+  out << YAML::EndSeq;
+  out << YAML::Key << "prefix" << YAML::Value;
+  emit_string(out, cluster.etcd.prefix);
+  out << YAML::Key << "request-timeout" << YAML::Value
+      << format_duration(cluster.etcd.request_timeout);
+  out << YAML::Key << "poll-interval" << YAML::Value << format_duration(cluster.etcd.poll_interval);
+  out << YAML::EndMap;
+  out << YAML::Key << "replica-id" << YAML::Value;
+  emit_string(out, cluster.replica_id);
+  out << YAML::Key << "advertise-url" << YAML::Value;
+  emit_string(out, cluster.advertise_url);
+  out << YAML::Key << "lease-ttl" << YAML::Value << format_duration(cluster.lease_ttl);
+}
+
+void emit_cluster(YAML::Emitter& out, const SimulatedCluster& simulated,
+                  const ClusterConfig& cluster) {
   out << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap;
+  emit_etcd(out, cluster);
   out << YAML::Key << "simulated" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "enabled" << YAML::Value << (simulated.enabled ? "true" : "false");
   out << YAML::Key << "model" << YAML::Value;
@@ -221,7 +241,7 @@ std::string to_yaml(const Config& config) {
   emit_logging_upstream_scheduler(out, config);
   emit_monitor(out, config.monitor);
   emit_nodes(out, config.nodes);
-  emit_cluster(out, config.simulated);
+  emit_cluster(out, config.simulated, config.cluster);
   emit_hardening(out, config);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

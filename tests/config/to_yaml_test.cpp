@@ -18,6 +18,7 @@ void expect_same(const Config& a, const Config& b) {
   EXPECT_EQ(a.logging, b.logging);
   EXPECT_EQ(a.upstream, b.upstream);
   EXPECT_EQ(a.simulated, b.simulated);
+  EXPECT_EQ(a.cluster, b.cluster);
   EXPECT_EQ(a.scheduler, b.scheduler);
   EXPECT_EQ(a.monitor, b.monitor);
   ASSERT_EQ(a.nodes.size(), b.nodes.size());
