@@ -61,6 +61,8 @@ class Gateway {
     return hardening_->guard().loopback_headers(tenant);
   }
   const dispatch::NodeSet& nodes() const { return nodes_; }
+  // Registers and deregisters nodes at run time (the admin routes, etcd membership).
+  NodeMonitor& monitor() { return monitor_; }
 
  private:
   void add_routes();

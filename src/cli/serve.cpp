@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/cluster_service.hpp"
 #include "api/gateway.hpp"
 #include "api/scheduler_setup.hpp"
 #include "api/workflow_service.hpp"
@@ -32,15 +33,17 @@ struct ServeArgs {
   std::string ready_file;
 };
 
-// SIGTERM/SIGINT: readiness turns 503 at once, the gateway keeps serving for drain-pause
+// SIGTERM/SIGINT: a clustered replica resigns leadership first (another takes over at once),
+// readiness turns 503 at once, the gateway keeps serving for drain-pause
 // (so load balancers notice), then the listener closes, idle connections close, and the
 // process exits 0 once in-flight requests finish or drain-timeout passes. A second signal
-// exits at once.
+// exits at once. Last, the replica leaves the cluster (its etcd lease is revoked).
 asio::awaitable<void> drain_on_signal(asio::io_context& io, api::Gateway& gateway,
-                                      http::Server& server, config::Millis drain_timeout,
-                                      config::Millis drain_pause) {
+                                      http::Server& server, api::ClusterService& peers,
+                                      config::Millis drain_timeout, config::Millis drain_pause) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   const int signal = co_await signals.async_wait(asio::use_awaitable);
+  co_await peers.resign();
   spdlog::info("signal {}: draining ({} in flight, serving {} ms more, then up to {} ms)", signal,
                server.in_flight(), drain_pause.count(), drain_timeout.count());
   gateway.begin_drain();
@@ -61,6 +64,7 @@ asio::awaitable<void> drain_on_signal(asio::io_context& io, api::Gateway& gatewa
   if (server.connections() > 0) {
     spdlog::warn("drain timeout: closing {} connection(s)", server.connections());
   }
+  co_await peers.leave();
   gateway.stop();
   io.stop();
 }
@@ -109,6 +113,9 @@ void run_serve(const ServeArgs& args) {
   asio::io_context io(threads);
   api::Gateway gateway(io, config, nodes, std::move(scheduler).value());
   gateway.start();
+  // Leadership for the workflow engine: etcd election when cluster.etcd is set, else sole.
+  api::ClusterService peers(io, config);
+  peers.attach(gateway);
   std::unique_ptr<api::WorkflowService> workflows;
   if (config.workflow.enabled) {
     auto opened = api::WorkflowService::open(io, config);
@@ -140,11 +147,12 @@ void run_serve(const ServeArgs& args) {
     return;
   }
   asio::co_spawn(io,
-                 drain_on_signal(io, gateway, server, config.server.drain_timeout,
+                 drain_on_signal(io, gateway, server, peers, config.server.drain_timeout,
                                  config.server.drain_pause),
                  asio::detached);
   asio::co_spawn(io, reload_on_sighup(io, gateway, args.load), asio::detached);
   if (workflows) workflows->start(server.port());
+  peers.start(server.port());
 
   for (const auto& node : nodes) spdlog::info("node {} at {}", node.id, node.url);
   spdlog::info("Open-AutoGLM {} listening on http://{}:{}{} with {} node(s), policy {}, {} I/O "
