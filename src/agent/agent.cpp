@@ -14,6 +14,8 @@
 #include "agent/backoff.hpp"
 #include "agent/host_sampler.hpp"
 #include "agent/nvml.hpp"
+#include "cluster/membership.hpp"
+#include "cluster/presence.hpp"
 #include "core/version.hpp"
 #include "http/client.hpp"
 
@@ -62,13 +64,24 @@ struct Agent::State {
 Agent::Agent(asio::io_context& io, AgentOptions options)
     : io_(io), options_(std::move(options)), state_(std::make_unique<State>(options_)) {
   if (options_.advertise_url.empty()) options_.advertise_url = options_.backend_url;
+  if (!options_.etcd_endpoints.empty()) {
+    cluster::PresenceOptions presence;
+    presence.etcd.endpoints = options_.etcd_endpoints;
+    presence.etcd.request_timeout = options_.request_timeout;
+    presence.key = cluster::nodes_prefix(options_.etcd_prefix) + options_.node_id;
+    presence.lease_ttl = options_.lease_ttl;
+    presence_ = std::make_unique<cluster::Presence>(io_.get_executor(), std::move(presence));
+  }
   state_->host.sample(steady_now());  // the baseline for the first CPU and network deltas
   stats_.gpu_status = state_->gpu.status();
 }
 
 Agent::~Agent() = default;
 
-void Agent::start() { asio::co_spawn(io_, run(), asio::detached); }
+void Agent::start() {
+  if (presence_) presence_->start();
+  asio::co_spawn(io_, options_.scheduler_url.empty() ? run_etcd_only() : run(), asio::detached);
+}
 
 void Agent::stop() {
   stopped_ = true;
@@ -122,7 +135,7 @@ asio::awaitable<monitor::Heartbeat> Agent::collect() {
   co_return h;
 }
 
-asio::awaitable<bool> Agent::register_node() {
+asio::awaitable<monitor::NodeRegistration> Agent::registration() {
   auto models = co_await list_backend_models(options_.backend_url, options_.request_timeout);
   if (models)
     state_->models = *models;
@@ -136,6 +149,12 @@ asio::awaitable<bool> Agent::register_node() {
   r.node.capacity = options_.capacity;
   r.heartbeat_interval_ms = options_.interval.count();
   r.agent_version = core::kVersion;
+  if (presence_) presence_->set_value(monitor::to_json(r));
+  co_return r;
+}
+
+asio::awaitable<bool> Agent::register_node() {
+  monitor::NodeRegistration r = co_await registration();
   http::ClientRequest request = scheduler_post(options_, "/admin/v1/nodes", monitor::to_json(r));
   auto response = co_await http::fetch(std::move(request));
   if (!response || response->status >= 300) {
@@ -155,6 +174,16 @@ asio::awaitable<bool> Agent::register_node() {
   spdlog::info("agent: registered {} ({} models) with {}", options_.node_id, state_->models.size(),
                options_.scheduler_url);
   co_return true;
+}
+
+asio::awaitable<void> Agent::run_etcd_only() {
+  spdlog::info("agent: announcing {} through etcd {} under {}", options_.node_id,
+               options_.etcd_endpoints.front(), cluster::nodes_prefix(options_.etcd_prefix));
+  while (!stopped_) {
+    co_await registration();  // a changed model list is written at once
+    co_await wait(options_.interval);
+  }
+  co_await presence_->leave();
 }
 
 asio::awaitable<void> Agent::run() {
@@ -195,6 +224,7 @@ asio::awaitable<void> Agent::run() {
     state_->backoff.reset();
     co_await wait(options_.interval);
   }
+  if (presence_) co_await presence_->leave();  // the node leaves etcd at once, not at expiry
 }
 
 }  // namespace autoglm::agent

@@ -14,6 +14,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
+#include "config/cluster_keys.hpp"
 #include "config/scalars.hpp"
 #include "monitor/heartbeat_json.hpp"
 
@@ -23,6 +24,8 @@ namespace {
 
 struct AgentArgs {
   agent::AgentOptions options;
+  std::string etcd;  // comma-separated client URLs
+  std::string lease_ttl = "10s";
   std::string interval = "1s";
   std::string timeout = "2s";
   std::vector<std::string> labels;
@@ -31,7 +34,38 @@ struct AgentArgs {
   bool print = false;
 };
 
+// --etcd, --etcd-prefix and --lease-ttl, read by the same rules as the gateway's
+// cluster.etcd.endpoints, cluster.etcd.prefix and cluster.lease-ttl keys.
+bool fill_etcd_options(AgentArgs& args) {
+  if (args.options.scheduler_url.empty() && args.etcd.empty()) {
+    std::cerr << "autoglm agent: give --scheduler (a gateway URL), --etcd (etcd client URLs), "
+                 "or both\n";
+    return false;
+  }
+  if (args.etcd.empty()) return true;
+  config::Diagnostics diagnostics;
+  auto flag = [&diagnostics](const std::string& name, const std::string& text, auto read) {
+    const config::RawValue value =
+        config::RawValue::scalar(text, config::Origin{"autoglm agent", 0});
+    read(config::Field(value, name, diagnostics));
+  };
+  auto& o = args.options;
+  flag("--etcd", args.etcd,
+       [&o](const config::Field& f) { read_etcd_endpoints(f, o.etcd_endpoints); });
+  flag("--etcd-prefix", o.etcd_prefix,
+       [&o](const config::Field& f) { read_etcd_prefix(f, o.etcd_prefix); });
+  config::Millis ttl{o.lease_ttl};
+  flag("--lease-ttl", args.lease_ttl, [&ttl](const config::Field& f) { read_lease_ttl(f, ttl); });
+  o.lease_ttl = std::chrono::duration_cast<std::chrono::seconds>(ttl);
+  if (!diagnostics.empty()) {
+    std::cerr << diagnostics.status().message() << "\n";
+    return false;
+  }
+  return true;
+}
+
 bool fill_options(AgentArgs& args) {
+  if (!fill_etcd_options(args)) return false;
   auto interval = config::parse_duration(args.interval);
   auto timeout = config::parse_duration(args.timeout);
   if (!interval || interval->count() <= 0) {
@@ -106,8 +140,15 @@ void add_agent_command(CLI::App& app) {
       "agent",
       "Run beside a backend: register it with the scheduler and send heartbeats with "
       "GPU, host and backend metrics (docs/monitoring.md)");
-  cmd->add_option("--scheduler", o.scheduler_url, "The gateway's base URL, e.g. http://gw:8080")
-      ->required();
+  cmd->add_option("--scheduler", o.scheduler_url, "The gateway's base URL, e.g. http://gw:8080");
+  cmd->add_option("--etcd", args->etcd,
+                  "etcd client URLs, comma-separated: announce the node under "
+                  "{prefix}/nodes/{id} for every gateway replica (docs/operations.md)");
+  cmd->add_option("--etcd-prefix", o.etcd_prefix, "Key prefix (the gateways' cluster.etcd.prefix)")
+      ->capture_default_str();
+  cmd->add_option("--lease-ttl", args->lease_ttl,
+                  "How long the node stays listed after the agent dies (whole seconds, >= 2s)")
+      ->capture_default_str();
   cmd->add_option("--node-id", o.node_id, "This node's unique id")->required();
   cmd->add_option("--backend", o.backend_url,
                   "The local backend's base URL, e.g. http://127.0.0.1:8000")
