@@ -2,7 +2,7 @@
 // failing over past an endpoint that does not answer.
 #include <gtest/gtest.h>
 
-#include "cluster/etcd_client_->hpp"
+#include "cluster/etcd_client.hpp"
 #include "cluster_test_support.hpp"
 
 namespace autoglm::cluster {
