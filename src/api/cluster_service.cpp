@@ -96,7 +96,13 @@ std::optional<std::int64_t> ClusterService::StartedLeadership::fence() const {
 }
 
 ClusterService::ClusterService(asio::io_context& io, const config::Config& config)
-    : io_(io), config_(config.cluster), server_(config.server) {}
+    : io_(io), config_(config.cluster), server_(config.server) {
+  if (clustered() && config.workflow.enabled &&
+      config.database.kind == config::DatabaseKind::kSqlite) {
+    spdlog::warn("cluster: replicas with a SQLite store each keep their own tasks and runs; "
+                 "point database.url at one PostgreSQL database shared by all replicas");
+  }
+}
 
 ClusterService::~ClusterService() = default;
 
