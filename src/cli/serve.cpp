@@ -113,12 +113,17 @@ void run_serve(const ServeArgs& args) {
   asio::io_context io(threads);
   api::Gateway gateway(io, config, nodes, std::move(scheduler).value());
   gateway.start();
-  // Leadership for the workflow engine: etcd election when cluster.etcd is set, else sole.
+  // Clustered (cluster.etcd), only the elected replica fires cron triggers and advances
+  // DAG runs, its writes fenced by its token; alone, the engine needs no callback.
   api::ClusterService peers(io, config);
   peers.attach(gateway);
+  api::WorkflowService::Leadership leadership;
+  if (peers.clustered()) {
+    leadership = [&elected = peers.leadership()] { return elected.fence(); };
+  }
   std::unique_ptr<api::WorkflowService> workflows;
   if (config.workflow.enabled) {
-    auto opened = api::WorkflowService::open(io, config);
+    auto opened = api::WorkflowService::open(io, config, std::move(leadership));
     if (!opened) {
       std::cerr << "autoglm serve: cannot open the task store (database.url): "
                 << opened.status().message() << "\n";
