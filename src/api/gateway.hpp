@@ -61,6 +61,13 @@ class Gateway {
     return hardening_->guard().loopback_headers(tenant);
   }
   const dispatch::NodeSet& nodes() const { return nodes_; }
+  // What the dashboard (dashboard.hpp) reads: the monitor's node reports, the request
+  // metrics and the scheduler core's snapshot (taken on its strand).
+  const NodeMonitor& monitor() const { return monitor_; }
+  const GatewayMetrics& metrics() const { return metrics_; }
+  boost::asio::awaitable<sched::Snapshot> scheduler_snapshot() { return driver_.snapshot(); }
+  bool draining() const { return draining_; }
+  const std::string& context_path() const { return context_path_; }
 
  private:
   void add_routes();
