@@ -44,8 +44,8 @@ async function waitFor(what, check, timeoutMs) {
 }
 
 // Starts `autoglm serve` with `configFile` (by default the repository's, with 4 simulated
-// nodes) on a free port; returns its base URL.
-async function startGateway(name, configFile = join(root, 'config', 'autoglm.yaml')) {
+// nodes running `speedup` times faster than real time) on a free port; returns its base URL.
+async function startGateway(name, configFile = join(root, 'config', 'autoglm.yaml'), speedup = 20) {
   const dir = join(work, name);
   mkdirSync(dir);
   const readyFile = join(dir, 'port');
@@ -53,7 +53,7 @@ async function startGateway(name, configFile = join(root, 'config', 'autoglm.yam
     'serve', '-c', configFile,
     '--set', 'server.port=0', '--set', 'server.host=127.0.0.1',
     '--set', 'server.drain-pause=0s',
-    '--set', 'cluster.simulated.speedup=20',
+    '--set', `cluster.simulated.speedup=${speedup}`,
     '--set', `database.url=sqlite://${join(dir, 'autoglm.db')}`,
     '--set', `ui.dir=${uiDir}`,
     '--set', 'logging.level=warn',
@@ -102,9 +102,11 @@ after(async () => {
 });
 
 test('shows the nodes, then a DAG submitted through the API running to the end', async () => {
-  const base = await startGateway('open');
+  // Real time (about a second per task below), so the page shows the DAG run in progress.
+  const base = await startGateway('open', undefined, 1);
   const { page, problems } = await openPage('open');
   await page.goto(`${base}/ui/`);
+  await page.evaluate(() => { window.sameDocument = true; }); // gone if anything reloads
 
   // Cluster: the 4 simulated nodes, each healthy, live from the stream.
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 15_000 });
@@ -116,26 +118,31 @@ test('shows the nodes, then a DAG submitted through the API running to the end',
     null, { timeout: 15_000 });
   await shot(page, 'dashboard-cluster.png');
 
-  // A diamond DAG: a, then b and c in parallel, then d.
-  const task = (id, requires, words) => ({
+  // The work view is open before the DAG exists, so the page must pick it up live.
+  await page.click('.tabs a[data-view="work"]');
+  await page.waitForSelector('#dag-runs .empty');
+  // A diamond DAG (extract, then summarise and translate in parallel, then report), each
+  // task long enough that the page shows the run in progress before it finishes.
+  const task = (id, requires) => ({
     id, requires, kind: 'chat', model: MODEL,
-    payload: { messages: [{ role: 'user', content: `Say ${words} words.` }], max_tokens: 24 },
+    payload: { messages: [{ role: 'user', content: `Write about ${id}.` }], max_tokens: 160 },
   });
   const res = await fetch(`${base}/v1/dags`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       name: 'e2e-diamond',
-      tasks: [task('extract', [], 'four'), task('summarise', ['extract'], 'three'),
-        task('translate', ['extract'], 'two'), task('report', ['summarise', 'translate'], 'five')],
+      tasks: [task('extract', []), task('summarise', ['extract']), task('translate', ['extract']),
+        task('report', ['summarise', 'translate'])],
     }),
   });
-  assert.equal(res.status, 201, await res.text());
-  const run = await res.json();
+  const answer = await res.text();
+  assert.equal(res.status, 201, answer);
+  const run = JSON.parse(answer);
 
-  await page.click('.tabs a[data-view="work"]');
   const article = `article.dag-run[data-run="${run.id}"]`;
-  await page.waitForSelector(`${article} svg.dag`, { timeout: 15_000 });
+  await page.waitForSelector(`${article}[data-state="running"] svg.dag`, { timeout: 15_000 });
+  await shot(page, 'dashboard-work-running.png');
   assert.equal(await page.locator(`${article} g.dag-node`).count(), 4);
   assert.equal(await page.locator(`${article} path.dag-edge`).count(), 4);
   // Live updates: the same page, no reload, until every task has succeeded.
@@ -157,6 +164,7 @@ test('shows the nodes, then a DAG submitted through the API running to the end',
   await page.click('#theme-button');
   await shot(page, 'dashboard-scheduler-dark.png');
 
+  assert.equal(await page.evaluate(() => window.sameDocument), true, 'the page reloaded');
   assert.deepEqual(problems, []);
 });
 

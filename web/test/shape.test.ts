@@ -177,6 +177,8 @@ describe('work', () => {
 describe('formatting', () => {
   it('formats times and sizes for people', () => {
     expect(formatMs(null)).toBe('—');
+    expect(formatMs(0)).toBe('0 ms');
+    expect(formatMs(0.25)).toBe('0.25 ms');
     expect(formatMs(12.4)).toBe('12 ms');
     expect(formatMs(1500)).toBe('1.50 s');
     expect(formatBytes(80 * 1024 ** 3)).toBe('80 GiB');

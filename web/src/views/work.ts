@@ -90,7 +90,8 @@ export class WorkView {
         .map((run) => {
           const states = countByState(run.tasks);
           const end = run.finished_at ? Date.parse(run.finished_at) : now;
-          const took = formatMs(end - Date.parse(run.created_at));
+          // The snapshot's clock is read before the store: a run created meanwhile is at 0.
+          const took = formatMs(Math.max(0, end - Date.parse(run.created_at)));
           return (
             `<article class="dag-run" data-run="${esc(run.id)}" data-state="${esc(run.state)}">` +
             `<header><strong>${esc(run.name || `run ${run.id}`)}</strong> <span class="muted">#${esc(run.id)} · ${esc(run.tenant ?? '')}</span> ` +
@@ -162,7 +163,7 @@ export class WorkView {
           .map(
             (e) =>
               `<li><time>${esc(e.at.slice(11, 23))}</time> <span class="badge tone-${stateTone(e.state)}">${esc(e.state)}</span> ` +
-              `task ${esc(e.task ?? '')}${e.dag_run ? ` <span class="muted">(run ${esc(e.dag_run)})</span>` : ''} <span class="muted">${esc(e.detail)}</span></li>`,
+              `${e.task ? `task ${esc(e.task)}` : ''}${e.dag_run ? ` <span class="muted">(run ${esc(e.dag_run)})</span>` : ''} <span class="muted">${esc(e.detail)}</span></li>`,
           )
           .join('') +
         `</ol>`,
