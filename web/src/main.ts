@@ -30,10 +30,11 @@ function showView(): void {
   if (last) render(last);
 }
 
+// Only the view on screen is drawn; switching views draws the new one from the last snapshot.
 function render(snap: Snapshot): void {
-  cluster.update(snap, history);
-  scheduler.update(snap, history, current === 'scheduler');
-  work.update(snap);
+  if (current === 'cluster') cluster.update(snap, history);
+  else if (current === 'scheduler') scheduler.update(snap, history);
+  else work.update(snap);
   byId('updated').textContent = `updated ${new Date(snap.at_ms).toLocaleTimeString()} · v${snap.version}`;
 }
 

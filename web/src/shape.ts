@@ -300,6 +300,22 @@ export function selectNodes(nodes: DashboardNode[], f: NodeFilter): DashboardNod
   });
 }
 
+export interface Page<T> {
+  items: T[];
+  index: number; // the page shown, clamped to the pages there are
+  pages: number;
+  first: number; // 1-based position of the first item shown, 0 when none
+  last: number;
+}
+
+/** One page of `size` items; a page past the end shows the last one. */
+export function pageOf<T>(items: T[], index: number, size: number): Page<T> {
+  const pages = Math.max(1, Math.ceil(items.length / size));
+  const i = Math.min(Math.max(0, index), pages - 1);
+  const shown = items.slice(i * size, (i + 1) * size);
+  return { items: shown, index: i, pages, first: shown.length ? i * size + 1 : 0, last: i * size + shown.length };
+}
+
 // ---- scheduler --------------------------------------------------------------------------
 
 export interface PipelineParts {

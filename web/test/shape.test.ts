@@ -6,6 +6,7 @@ import {
   dagGraph,
   nextFireText,
   nodeProblems,
+  pageOf,
   parsePipeline,
   quantile,
   ratePerSecond,
@@ -114,6 +115,17 @@ describe('nodes', () => {
     expect(rows[0].id).toBe('n-700');
     const busiest = selectNodes(many, { text: '', problemsOnly: false, sort: 'gpu', descending: true });
     expect(busiest.slice(0, 3).map((n) => n.id)).toEqual(['n-009', 'n-019', 'n-029']);
+  });
+});
+
+describe('pages', () => {
+  it('cuts a list into pages and clamps the page asked for', () => {
+    const items = Array.from({ length: 250 }, (_, i) => i);
+    expect(pageOf(items, 0, 100)).toMatchObject({ index: 0, pages: 3, first: 1, last: 100 });
+    const last = pageOf(items, 7, 100);
+    expect(last).toMatchObject({ index: 2, pages: 3, first: 201, last: 250 });
+    expect(last.items).toHaveLength(50);
+    expect(pageOf([], 3, 100)).toMatchObject({ index: 0, pages: 1, first: 0, last: 0, items: [] });
   });
 });
 

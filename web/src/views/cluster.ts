@@ -1,6 +1,7 @@
 // Cluster view: a summary of the nodes, then one row per node with its state, load,
 // scheduler score, EWMA latencies, breaker and ejections, and sparklines of recent minutes.
-// Built for hundreds of rows: one table, filtered and sorted in place.
+// Built for hundreds of nodes: filtered and sorted over all of them, drawn a page of
+// PAGE_SIZE rows at a time (the DOM work of a page is what bounds an update's cost).
 import { esc, setHtml, sparkline } from '../dom';
 import {
   clusterSummary,
@@ -9,6 +10,7 @@ import {
   formatShare,
   memoryShare,
   nodeProblems,
+  pageOf,
   selectNodes,
   stateTone,
   type History,
@@ -16,6 +18,8 @@ import {
   type NodeSortKey,
 } from '../shape';
 import type { DashboardNode, Snapshot } from '../types';
+
+const PAGE_SIZE = 100;
 
 const COLUMNS: { key: NodeSortKey | null; label: string }[] = [
   { key: 'id', label: 'Node' },
@@ -33,9 +37,12 @@ const COLUMNS: { key: NodeSortKey | null; label: string }[] = [
 
 export class ClusterView {
   private filter: NodeFilter = { text: '', problemsOnly: false, sort: 'id', descending: false };
+  private page = 0;
   private readonly summary: HTMLElement;
   private readonly body: HTMLElement;
   private readonly count: HTMLElement;
+  private readonly prev: HTMLButtonElement;
+  private readonly next: HTMLButtonElement;
   private last: { snap: Snapshot; history: History } | undefined;
 
   constructor(root: HTMLElement) {
@@ -45,6 +52,8 @@ export class ClusterView {
         <input id="node-filter" type="search" placeholder="Filter nodes by id, URL, model or label" />
         <label><input id="node-problems" type="checkbox" /> only nodes with problems</label>
         <span id="node-count" class="muted"></span>
+        <span class="pager"><button type="button" id="node-prev">Previous</button>
+          <button type="button" id="node-next">Next</button></span>
       </div>
       <div class="table-wrap"><table class="nodes">
         <thead><tr>${COLUMNS.map((c) =>
@@ -56,12 +65,18 @@ export class ClusterView {
     this.count = root.querySelector('#node-count')!;
     root.querySelector<HTMLInputElement>('#node-filter')!.addEventListener('input', (e) => {
       this.filter.text = (e.target as HTMLInputElement).value;
+      this.page = 0;
       this.redraw();
     });
     root.querySelector<HTMLInputElement>('#node-problems')!.addEventListener('change', (e) => {
       this.filter.problemsOnly = (e.target as HTMLInputElement).checked;
+      this.page = 0;
       this.redraw();
     });
+    this.prev = root.querySelector<HTMLButtonElement>('#node-prev')!;
+    this.next = root.querySelector<HTMLButtonElement>('#node-next')!;
+    this.prev.addEventListener('click', () => this.turn(-1));
+    this.next.addEventListener('click', () => this.turn(1));
     root.querySelectorAll<HTMLElement>('th[data-sort]').forEach((th) => {
       const sort = () => {
         const key = th.dataset.sort as NodeSortKey;
@@ -78,6 +93,11 @@ export class ClusterView {
 
   update(snap: Snapshot, history: History): void {
     this.last = { snap, history };
+    this.redraw();
+  }
+
+  private turn(by: number): void {
+    this.page += by;
     this.redraw();
   }
 
@@ -106,12 +126,19 @@ export class ClusterView {
       return;
     }
     const rows = selectNodes(snap.nodes, this.filter);
-    setHtml(this.count, `${rows.length} of ${snap.nodes.length} shown`);
+    const page = pageOf(rows, this.page, PAGE_SIZE);
+    this.page = page.index;
+    this.prev.hidden = this.next.hidden = page.pages === 1;
+    this.prev.disabled = page.index === 0;
+    this.next.disabled = page.index === page.pages - 1;
+    const range = page.pages > 1 ? `${page.first}–${page.last} of ` : '';
+    const matching = rows.length === snap.nodes.length ? '' : ` (${rows.length} match)`;
+    setHtml(this.count, `${range}${snap.nodes.length} nodes${matching}`);
     setHtml(
       this.body,
       rows.length === 0
         ? `<tr><td colspan="${COLUMNS.length}" class="empty">No node matches the filter.</td></tr>`
-        : rows.map((n) => nodeRow(n, history)).join(''),
+        : page.items.map((n) => nodeRow(n, history)).join(''),
     );
   }
 }

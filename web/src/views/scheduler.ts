@@ -52,7 +52,7 @@ export class SchedulerView {
     this.charts.forEach((c) => c.restyle());
   }
 
-  update(snap: Snapshot, history: History, visible: boolean): void {
+  update(snap: Snapshot, history: History): void {
     const s = snap.scheduler;
     const parts = parsePipeline(s.pipeline);
     const maxWeight = Math.max(1e-9, ...parts.scorers.map((p) => p.weight));
@@ -87,8 +87,6 @@ export class SchedulerView {
         row('rejected', s.rejected_total) +
         `</tbody></table><div class="tile-note">${s.preempted_total} preempted, ${s.evacuated_total} moved off full nodes</div></div>`,
     );
-    // uPlot measures its container: draw only while the view is on screen.
-    if (!visible) return;
     const samples = history.scheduler.toArray();
     this.charts.forEach((chart, i) => chart.update(this.columns[i](samples)));
   }
