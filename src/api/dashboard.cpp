@@ -25,9 +25,9 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-constexpr std::size_t kTasks = 200;      // newest async and DAG tasks shown
-constexpr std::size_t kDagRuns = 12;     // newest DAG runs drawn, with their nodes
-constexpr std::size_t kEvents = 100;     // latest task events shown
+constexpr std::size_t kTasks = 200;   // newest async and DAG tasks shown
+constexpr std::size_t kDagRuns = 12;  // newest DAG runs drawn, with their nodes
+constexpr std::size_t kEvents = 100;  // latest task events shown
 constexpr std::size_t kOutputChars = 200;
 constexpr auto kDefaultInterval = std::chrono::milliseconds(1000);
 constexpr auto kMinInterval = std::chrono::milliseconds(250);
@@ -96,8 +96,8 @@ json::object dag_line(const workflow::DagStatus& status) {
       t.as_object().erase("output_text");
     }
   }
-  o["tenant"] = status.run.input.tenant.empty() ? std::string(kDefaultTenant)
-                                                : status.run.input.tenant;
+  o["tenant"] =
+      status.run.input.tenant.empty() ? std::string(kDefaultTenant) : status.run.input.tenant;
   return o;
 }
 
@@ -191,8 +191,10 @@ json::object work_json(workflow::WorkflowEngine& engine, Dashboard::EventTail& e
   if (auto list = engine.list_dag_runs(std::nullopt, kDagRuns)) {
     for (const auto& run : *list) {
       auto status = engine.dag_status(run.id);
-      if (status) runs.push_back(dag_line(*status));
-      else note(status.status());
+      if (status)
+        runs.push_back(dag_line(*status));
+      else
+        note(status.status());
     }
   } else {
     note(list.status());
@@ -268,11 +270,12 @@ asio::awaitable<std::string> Dashboard::build() {
 }
 
 void Dashboard::attach() {
-  gateway_.add_route("GET", "/admin/v1/dashboard",
-                     [this](http::Exchange& exchange, const RequestContext&) -> asio::awaitable<void> {
-                       std::string body = co_await snapshot();
-                       co_await exchange.respond(200, std::move(body));
-                     });
+  gateway_.add_route(
+      "GET", "/admin/v1/dashboard",
+      [this](http::Exchange& exchange, const RequestContext&) -> asio::awaitable<void> {
+        std::string body = co_await snapshot();
+        co_await exchange.respond(200, std::move(body));
+      });
   gateway_.add_route(
       "GET", "/admin/v1/dashboard/stream",
       [this](http::Exchange& exchange, const RequestContext&) -> asio::awaitable<void> {

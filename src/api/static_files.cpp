@@ -37,11 +37,20 @@ std::string html_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -83,8 +92,9 @@ asio::awaitable<void> serve_ui(const config::UiConfig& ui, http::Exchange& excha
     co_return co_await exchange.respond(std::move(response));
   }
   const UiLocation where = locate_ui(ui);
-  if (!where.built) co_return co_await respond_text(exchange, 404, ui_missing_page(where),
-                                                     "text/html; charset=utf-8");
+  if (!where.built)
+    co_return co_await respond_text(exchange, 404, ui_missing_page(where),
+                                    "text/html; charset=utf-8");
   auto relative = ui_relative_path(rest);
   if (!relative) co_return co_await respond_text(exchange, 404, relative.status().message());
   const fs::path file = where.dir / *relative;
@@ -172,7 +182,9 @@ std::string ui_missing_page(const UiLocation& where) {
   const std::string dir = html_escape(where.dir.string());
   return "<!doctype html><meta charset=\"utf-8\"><title>Open-AutoGLM dashboard not built</title>"
          "<h1>The dashboard is not built</h1>"
-         "<p>The gateway serves the dashboard from <code>" + dir + "</code>, which has no "
+         "<p>The gateway serves the dashboard from <code>" +
+         dir +
+         "</code>, which has no "
          "<code>index.html</code>.</p>"
          "<p>Build it with <code>make build</code> (it needs Node.js and npm), or set "
          "<code>ui.dir</code> to a built copy. The API works without it; "

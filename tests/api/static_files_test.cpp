@@ -19,9 +19,10 @@ TEST(UiRelativePath, NamesFilesBelowTheUiDirectory) {
 }
 
 TEST(UiRelativePath, RefusesWhatCouldLeaveTheDirectoryOrShowHiddenFiles) {
-  for (const char* path : {"..", "../etc/passwd", "assets/../../x", "%2e%2e/x", "%2E%2E", ".",
-                           "./index.html", ".env", "assets/.git/config", "..%2fx", "a%2f..%2f..%2fx",
-                           "a%5c..%5cx", "a\\b", "index.html%00.js", "%zz", "%2"}) {
+  for (const char* path :
+       {"..", "../etc/passwd", "assets/../../x", "%2e%2e/x", "%2E%2E", ".", "./index.html", ".env",
+        "assets/.git/config", "..%2fx", "a%2f..%2f..%2fx", "a%5c..%5cx", "a\\b", "index.html%00.js",
+        "%zz", "%2"}) {
     auto r = ui_relative_path(path);
     ASSERT_FALSE(r) << path;
     EXPECT_EQ(r.status().code(), core::ErrorCode::kNotFound) << path;

@@ -21,7 +21,8 @@ constexpr const char* kAsset = "assets/index-Ab12Cd34.js";
 std::filesystem::path write_ui(const TempDir& dir) {
   const auto ui = dir.path() / "ui";
   std::filesystem::create_directories(ui / "assets");
-  dir.write("ui/index.html", "<!doctype html><title>dash</title><script src=\"./assets/x.js\"></script>");
+  dir.write("ui/index.html",
+            "<!doctype html><title>dash</title><script src=\"./assets/x.js\"></script>");
   dir.write(std::string("ui/") + kAsset, "console.log('dashboard');");
   dir.write("ui/assets/index-Zz99.css", "body{}");
   dir.write("secret.txt", "not for the web");
@@ -111,9 +112,10 @@ TEST_F(DashboardTest, ServesTheBuiltFilesWithTypesAndCaching) {
 
 TEST_F(DashboardTest, RefusesPathsThatLeaveTheUiDirectory) {
   start("ui:\n  dir: " + write_ui(dir_).string() + "\n");
-  for (const char* target : {"/ui/../secret.txt", "/ui/%2e%2e/secret.txt", "/ui/assets/%2E%2E/../secret.txt",
-                             "/ui/..%2fsecret.txt", "/ui/.env", "/ui/%2eenv", "/ui/assets%5c..%5c..%5csecret.txt",
-                             "/ui/index.html%00.js", "/ui/%zz"}) {
+  for (const char* target :
+       {"/ui/../secret.txt", "/ui/%2e%2e/secret.txt", "/ui/assets/%2E%2E/../secret.txt",
+        "/ui/..%2fsecret.txt", "/ui/.env", "/ui/%2eenv", "/ui/assets%5c..%5c..%5csecret.txt",
+        "/ui/index.html%00.js", "/ui/%zz"}) {
     auto r = http_get(port(), target);
     EXPECT_EQ(r.status, 404) << target;
     EXPECT_EQ(r.body.find("not for the web"), std::string::npos) << target;
@@ -133,7 +135,8 @@ TEST_F(DashboardTest, WithoutABuiltUiTheGatewayWorksAndSaysHowToBuildIt) {
   EXPECT_NE(page.body.find(nowhere.string()), std::string::npos) << page.body;
   EXPECT_EQ(http_get(port(), "/healthz").status, 200);
   EXPECT_EQ(http_get(port(), "/admin/v1/dashboard").status, 200);
-  EXPECT_TRUE(wait_until([&] { return gateway_.process->log().find("make build") != std::string::npos; }, 5s))
+  EXPECT_TRUE(wait_until(
+      [&] { return gateway_.process->log().find("make build") != std::string::npos; }, 5s))
       << gateway_.process->log();
 }
 
@@ -144,7 +147,8 @@ TEST_F(DashboardTest, FollowsTheContextPathAndCanBeTurnedOff) {
   EXPECT_EQ(http_get(port(), "/ui/").status, 404);
 
   gateway_ = {};
-  gateway_ = start_autoglm(dir_, "off", {"serve", "-c", config_.string(), "--set", "ui.enabled=false"});
+  gateway_ =
+      start_autoglm(dir_, "off", {"serve", "-c", config_.string(), "--set", "ui.enabled=false"});
   EXPECT_EQ(http_get(port(), "/ui/").status, 404);
   EXPECT_EQ(http_get(port(), "/admin/v1/dashboard").status, 200);
 }
@@ -153,14 +157,17 @@ TEST_F(DashboardTest, SnapshotHasNodesSchedulerLatencyAndWork) {
   start("");
   const std::string model = kWorkflowModel;
   const std::string dag = R"({"name": "dash", "tasks": [
-    {"id": "a", "kind": "chat", "model": ")" + model + R"(",
+    {"id": "a", "kind": "chat", "model": ")" +
+                          model + R"(",
      "payload": {"messages": [{"role": "user", "content": "One."}], "max_tokens": 4}},
-    {"id": "b", "requires": ["a"], "kind": "chat", "model": ")" + model + R"(",
+    {"id": "b", "requires": ["a"], "kind": "chat", "model": ")" +
+                          model + R"(",
      "payload": {"messages": [{"role": "user", "content": "Two."}], "max_tokens": 4}}]})";
   auto submitted = post_json(port(), "/v1/dags", dag);
   ASSERT_EQ(submitted.status, 201) << submitted.body;
   const std::string run_id = str(json_of(submitted)["id"]);
-  ASSERT_EQ(str(wait_for_state(port(), "/v1/dags/" + run_id, "succeeded", 30s)["state"]), "succeeded");
+  ASSERT_EQ(str(wait_for_state(port(), "/v1/dags/" + run_id, "succeeded", 30s)["state"]),
+            "succeeded");
 
   json::object snap;
   ASSERT_TRUE(wait_until(
@@ -177,7 +184,8 @@ TEST_F(DashboardTest, SnapshotHasNodesSchedulerLatencyAndWork) {
   const auto& nodes = snap["nodes"].as_array();
   ASSERT_EQ(nodes.size(), 2u);
   const auto& node = nodes[0].as_object();
-  for (const char* key : {"id", "state", "metrics", "outlier", "breaker", "score", "eligible", "ewma"}) {
+  for (const char* key :
+       {"id", "state", "metrics", "outlier", "breaker", "score", "eligible", "ewma"}) {
     EXPECT_TRUE(node.contains(key)) << key << " in " << json::serialize(node);
   }
   EXPECT_TRUE(node.at("ewma").as_object().contains("ttft_ms"));
@@ -215,7 +223,8 @@ TEST_F(DashboardTest, StreamSendsASnapshotEveryInterval) {
   EXPECT_NE(got.find("HTTP/1.1 200"), std::string::npos) << got.substr(0, 400);
   EXPECT_NE(got.find("text/event-stream"), std::string::npos);
   EXPECT_NE(got.find("retry: 2000"), std::string::npos);
-  EXPECT_GE(count(got, "event: snapshot\ndata: {\"object\":\"dashboard\""), 3u) << got.substr(0, 400);
+  EXPECT_GE(count(got, "event: snapshot\ndata: {\"object\":\"dashboard\""), 3u)
+      << got.substr(0, 400);
 }
 
 TEST_F(DashboardTest, DataNeedsAnAdminKeyWhenAuthIsOnButTheFilesDoNot) {
