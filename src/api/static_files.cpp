@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "api/gateway.hpp"
+#include "sim/svg_chart.hpp"
 
 namespace autoglm::api {
 
@@ -31,29 +32,6 @@ std::string safe_segment(std::string_view raw) {
   if (segment.empty() || segment.front() == '.') return {};  // "..", "." and hidden files
   if (segment.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos) return {};
   return segment;
-}
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // size and modification time: changes whenever a build rewrites the file.
@@ -179,7 +157,7 @@ UiLocation locate_ui(const config::UiConfig& ui) {
 }
 
 std::string ui_missing_page(const UiLocation& where) {
-  const std::string dir = html_escape(where.dir.string());
+  const std::string dir = sim::svg_escape(where.dir.string());  // XML escaping suits HTML
   return "<!doctype html><meta charset=\"utf-8\"><title>Open-AutoGLM dashboard not built</title>"
          "<h1>The dashboard is not built</h1>"
          "<p>The gateway serves the dashboard from <code>" +
