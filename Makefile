@@ -49,4 +49,4 @@ bench-overhead: build
 	@python3 bench/peers/overhead.py --binary build/autoglm $(ARGS)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz web/dist

@@ -15,6 +15,7 @@
 #include "api/explain.hpp"
 #include "api/hardening_routes.hpp"
 #include "api/node_routes.hpp"
+#include "api/static_files.hpp"
 #include "http/errors.hpp"
 
 namespace autoglm::api {
@@ -84,6 +85,7 @@ Gateway::Gateway(asio::io_context& io, const config::Config& config,
     model_policies_[model] = choice.pipeline ? "custom" : choice.preset;
   }
   add_routes();
+  add_ui_routes(*this, config.ui);
 }
 
 void Gateway::add_routes() {

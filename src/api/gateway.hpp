@@ -63,6 +63,13 @@ class Gateway {
   const dispatch::NodeSet& nodes() const { return nodes_; }
   // Registers and deregisters nodes at run time (the admin routes, etcd membership).
   NodeMonitor& monitor() { return monitor_; }
+  // What the dashboard (dashboard.hpp) reads: the monitor's node reports, the request
+  // metrics and the scheduler core's snapshot (taken on its strand).
+  const NodeMonitor& monitor() const { return monitor_; }
+  const GatewayMetrics& metrics() const { return metrics_; }
+  boost::asio::awaitable<sched::Snapshot> scheduler_snapshot() { return driver_.snapshot(); }
+  bool draining() const { return draining_; }
+  const std::string& context_path() const { return context_path_; }
 
  private:
   void add_routes();

@@ -9,7 +9,7 @@ namespace {
 double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
 // From 5 ms to about 80 s: TTFT and end-to-end times of LLM requests.
-std::vector<double> latency_buckets() { return metrics::exponential_buckets(0.005, 2, 15); }
+std::vector<double> latency_bounds() { return metrics::exponential_buckets(0.005, 2, 15); }
 
 std::string class_label(std::size_t c) {
   return std::string(core::priority_class_name(static_cast<core::PriorityClass>(c)));
@@ -22,15 +22,16 @@ double breaker_value(const std::string& state) {
 }  // namespace
 
 GatewayMetrics::GatewayMetrics(const NodeMonitor& monitor)
-    : requests_(registry_.counter("autoglm_requests_total",
+    : latency_bounds_(latency_bounds()),
+      requests_(registry_.counter("autoglm_requests_total",
                                   "Requests answered, by model, node, HTTP status and policy",
                                   {"model", "node", "status", "policy"})),
       ttft_(registry_.histogram("autoglm_ttft_seconds", "Time to first token", {"model"},
-                                latency_buckets())),
+                                latency_bounds_)),
       tpot_(registry_.histogram("autoglm_tpot_seconds", "Time per output token after the first",
                                 {"model"}, metrics::exponential_buckets(0.001, 2, 12))),
       e2e_(registry_.histogram("autoglm_e2e_seconds", "End-to-end request time", {"model"},
-                               latency_buckets())),
+                               latency_bounds_)),
       retries_(registry_.counter("autoglm_retries_total",
                                  "Requests retried on another node before anything was sent")),
       monitor_(monitor) {
@@ -108,9 +109,15 @@ void GatewayMetrics::latency(const std::string& model, std::chrono::nanoseconds 
                              std::chrono::nanoseconds e2e, std::int64_t output_tokens) {
   ttft_.with({model}).observe(seconds(ttft));
   e2e_.with({model}).observe(seconds(e2e));
+  all_ttft_.observe(seconds(ttft));
+  all_e2e_.observe(seconds(e2e));
   if (output_tokens > 1) {
     tpot_.with({model}).observe(seconds(e2e - ttft) / static_cast<double>(output_tokens - 1));
   }
+}
+
+GatewayMetrics::LatencyBuckets GatewayMetrics::latency_buckets() const {
+  return LatencyBuckets{latency_bounds_, all_ttft_.snapshot(), all_e2e_.snapshot()};
 }
 
 void GatewayMetrics::retry() { retries_.with(std::vector<std::string>{}).inc(); }

@@ -32,7 +32,19 @@ class GatewayMetrics {
   // The text format 0.0.4; `snapshot` supplies the scheduler's queue and counters.
   std::string render(const sched::Snapshot& snapshot);
 
+  // TTFT and end-to-end times of every model together, as cumulative bucket counts since
+  // start: the dashboard turns the difference of two readings into percentiles.
+  struct LatencyBuckets {
+    std::vector<double> bounds;  // seconds; the last bucket (+Inf) has no bound
+    metrics::Histogram::Snapshot ttft;
+    metrics::Histogram::Snapshot e2e;
+  };
+  LatencyBuckets latency_buckets() const;
+
  private:
+  const std::vector<double> latency_bounds_;  // outlives the histograms below
+  metrics::Histogram all_ttft_{latency_bounds_};  // every model's, for the dashboard
+  metrics::Histogram all_e2e_{latency_bounds_};
   metrics::Registry registry_;
   metrics::Family<metrics::Counter>& requests_;
   metrics::Family<metrics::Histogram>& ttft_;

@@ -135,7 +135,10 @@ void Guard::reload(GuardSettings settings) {
 }
 
 bool Guard::public_path(std::string_view path) {
-  return path == "/healthz" || path == "/readyz" || path == "/livez" || path == "/metrics";
+  // The dashboard's static files hold no data; the page asks for an admin key when the
+  // /admin/v1/dashboard routes it reads answer 401.
+  const bool ui = path == "/ui" || path.starts_with("/ui/");
+  return ui || path == "/healthz" || path == "/readyz" || path == "/livez" || path == "/metrics";
 }
 
 std::optional<tenancy::Principal> Guard::authenticate(std::string_view authorization) const {

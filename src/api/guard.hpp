@@ -66,7 +66,8 @@ class Guard {
   // `on_behalf_of` (kOnBehalfOfHeader) counts only with the loopback credential.
   GuardVerdict check(std::string_view authorization, std::string_view path,
                      RequestContext& context, std::string_view on_behalf_of = {});
-  // /healthz, /readyz, /livez and /metrics: for probes and scrapers, never limited.
+  // /healthz, /readyz, /livez and /metrics: for probes and scrapers, never limited; and
+  // the dashboard's files under /ui/.
   static bool public_path(std::string_view path);
 
   // Headers that let the gateway call itself for `tenant` (the workflow engine's loopback

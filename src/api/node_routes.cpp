@@ -35,7 +35,9 @@ json::object metrics_json(const core::NodeMetrics& m) {
   return o;
 }
 
-json::object report_object(const monitor::NodeReport& r) {
+}  // namespace
+
+json::object node_report_object(const monitor::NodeReport& r) {
   json::object o;
   o["id"] = r.spec.id;
   o["url"] = r.spec.url;
@@ -75,26 +77,28 @@ json::object report_object(const monitor::NodeReport& r) {
   return o;
 }
 
+namespace {
+
 asio::awaitable<void> respond_status(http::Exchange& exchange, const core::Status& status) {
   co_await exchange.respond(http::http_status_for(status.code()),
                             http::openai_error_body(status));
 }
 
 std::string report_or_empty(const std::optional<monitor::NodeReport>& report) {
-  return report ? json::serialize(report_object(*report)) : "{}";
+  return report ? json::serialize(node_report_object(*report)) : "{}";
 }
 
 }  // namespace
 
 std::string node_report_json(const monitor::NodeReport& report) {
-  return json::serialize(report_object(report));
+  return json::serialize(node_report_object(report));
 }
 
 void add_node_routes(Gateway& gateway, NodeMonitor& monitor) {
   gateway.add_route("GET", "/admin/v1/nodes",
                     [&monitor](http::Exchange& exchange, const RequestContext&) {
                       json::array nodes;
-                      for (const auto& r : monitor.report()) nodes.push_back(report_object(r));
+                      for (const auto& r : monitor.report()) nodes.push_back(node_report_object(r));
                       json::object body;
                       body["object"] = "list";
                       body["data"] = std::move(nodes);

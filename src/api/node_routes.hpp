@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <boost/json/object.hpp>
+
 #include "monitor/node_registry.hpp"
 
 namespace autoglm::api {
@@ -14,6 +16,7 @@ class NodeMonitor;
 void add_node_routes(Gateway& gateway, NodeMonitor& monitor);
 
 // One node as GET /admin/v1/nodes shows it (a JSON object).
+boost::json::object node_report_object(const monitor::NodeReport& report);
 std::string node_report_json(const monitor::NodeReport& report);
 
 }  // namespace autoglm::api

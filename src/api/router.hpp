@@ -20,6 +20,8 @@ template <typename Handler>
 class Router {
  public:
   // `pattern` is a path of literal segments and {name} segments, e.g. "/v1/tasks/{id}".
+  // A last segment {name...} takes the rest of the path, zero or more segments, joined
+  // with '/' (e.g. "/ui/{path...}" for static files); empty segments are dropped.
   void add(std::string method, std::string pattern, Handler handler) {
     routes_.push_back(Route{std::move(method), split(pattern), std::move(handler)});
   }
@@ -77,16 +79,30 @@ class Router {
     return split_as<std::string_view>(p);
   }
 
+  static bool is_rest(const std::string& p) {
+    return p.size() > 5 && p.front() == '{' && p.ends_with("...}");
+  }
+
   static bool matches(const std::vector<std::string>& pattern,
                       const std::vector<std::string_view>& path, PathParams& params) {
-    if (pattern.size() != path.size()) return false;
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const bool rest = !pattern.empty() && is_rest(pattern.back());
+    const std::size_t fixed = rest ? pattern.size() - 1 : pattern.size();
+    if (rest ? path.size() < fixed : path.size() != fixed) return false;
+    for (std::size_t i = 0; i < fixed; ++i) {
       const std::string& p = pattern[i];
       if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
         params.emplace(p.substr(1, p.size() - 2), std::string(path[i]));
       } else if (p != path[i]) {
         return false;
       }
+    }
+    if (rest) {
+      std::string joined;
+      for (std::size_t i = fixed; i < path.size(); ++i) {
+        if (i > fixed) joined += '/';
+        joined += path[i];
+      }
+      params.emplace(pattern.back().substr(1, pattern.back().size() - 5), std::move(joined));
     }
     return true;
   }

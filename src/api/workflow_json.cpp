@@ -3,9 +3,12 @@
 #include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <map>
+#include <vector>
 
 #include <boost/json.hpp>
 
+#include "workflow/dag_spec.hpp"
 #include "workflow/templating.hpp"
 
 namespace autoglm::api {
@@ -86,11 +89,30 @@ json::object dag_run_json(const store::DagRunRecord& run) {
   return o;
 }
 
+namespace {
+
+// Each node's upstream ids from the run's stored spec; empty when it does not parse.
+std::map<std::string, std::vector<std::string>> upstream_of(const store::DagRunRecord& run) {
+  std::map<std::string, std::vector<std::string>> out;
+  auto spec = workflow::parse_dag_json(run.input.spec);
+  if (!spec) return out;
+  for (auto& task : spec->tasks) out[task.id] = std::move(task.upstream);
+  return out;
+}
+
+}  // namespace
+
 json::object dag_status_json(const workflow::DagStatus& status) {
   json::object o = dag_run_json(status.run);
+  const auto upstream = upstream_of(status.run);
   json::array tasks;
   for (const auto& node : status.nodes) {
     json::object t = task_json(node);
+    json::array requires_ids;
+    if (auto it = upstream.find(node.input.dag_node); it != upstream.end()) {
+      for (const auto& id : it->second) requires_ids.emplace_back(id);
+    }
+    t["requires"] = std::move(requires_ids);
     json::value task_id = t["id"];  // copied: inserting may move t's values
     t["task_id"] = std::move(task_id);
     t["id"] = node.input.dag_node;

@@ -22,7 +22,8 @@ std::string rfc3339(core::Time t);
 //  "dag_node", "output" (the stored JSON), "output_text", "error", "ran_on"}.
 boost::json::object task_json(const store::TaskRecord& task);
 // {"id", "object": "dag_run", "name", "state", "max_parallelism", "created_at",
-//  "finished_at"} and, with nodes, "tasks": each node as {"id": <node id>, "task_id", ...}.
+//  "finished_at"} and, with nodes, "tasks": each node as {"id": <node id>, "task_id",
+//  "requires": [<upstream node ids>], ...}.
 boost::json::object dag_run_json(const store::DagRunRecord& run);
 boost::json::object dag_status_json(const workflow::DagStatus& status);
 // {"seq", "task", "dag_run", "state", "at", "detail"}: one server-sent event's data.

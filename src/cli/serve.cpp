@@ -12,8 +12,10 @@
 #include <spdlog/spdlog.h>
 
 #include "api/cluster_service.hpp"
+#include "api/dashboard.hpp"
 #include "api/gateway.hpp"
 #include "api/scheduler_setup.hpp"
+#include "api/static_files.hpp"
 #include "api/workflow_service.hpp"
 #include "cli/commands.hpp"
 #include "cli/embedded_cluster.hpp"
@@ -67,6 +69,24 @@ asio::awaitable<void> drain_on_signal(asio::io_context& io, api::Gateway& gatewa
   co_await peers.leave();
   gateway.stop();
   io.stop();
+}
+
+// Where the dashboard is, or why it is not there; the gateway works either way.
+void log_dashboard(const config::Config& config, std::uint16_t port) {
+  if (!config.ui.enabled) {
+    spdlog::info("dashboard off (ui.enabled: false)");
+    return;
+  }
+  const api::UiLocation ui = api::locate_ui(config.ui);
+  const std::string host = config.server.host == "0.0.0.0" ? "127.0.0.1" : config.server.host;
+  if (ui.built) {
+    spdlog::info("dashboard at http://{}:{}{}/ui/ (files from {})", host, port,
+                 config.server.context_path, ui.dir.string());
+  } else {
+    spdlog::warn("dashboard not built: {} has no index.html; run `make build` (needs Node.js "
+                 "and npm) or set ui.dir. {}/ui/ explains this meanwhile.",
+                 ui.dir.string(), config.server.context_path);
+  }
 }
 
 void run_serve(const ServeArgs& args) {
@@ -134,6 +154,8 @@ void run_serve(const ServeArgs& args) {
     workflows = std::move(opened).value();
     workflows->attach(gateway);
   }
+  api::Dashboard dashboard(gateway, workflows.get());
+  dashboard.attach();
 
   http::ServerOptions options;
   options.host = config.server.host;
@@ -164,6 +186,7 @@ void run_serve(const ServeArgs& args) {
                "thread(s)",
                core::kVersion, options.host, server.port(), config.server.context_path,
                nodes.size(), config.scheduler.policy, threads);
+  log_dashboard(config, server.port());
   write_ready_file(args.ready_file, server.port());
 
   std::vector<std::thread> pool;

@@ -199,6 +199,14 @@ struct MonitorConfig {
   bool operator==(const MonitorConfig&) const = default;
 };
 
+// `ui`: the dashboard's built files, served at {context-path}/ui/ (docs/dashboard.md).
+struct UiConfig {
+  bool enabled = true;
+  std::string dir = "web/dist";  // `make build` writes it; relative to the working directory
+
+  bool operator==(const UiConfig&) const = default;
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
@@ -209,6 +217,7 @@ struct Config {
   ClusterConfig cluster;
   SchedulerConfig scheduler;
   MonitorConfig monitor;
+  UiConfig ui;
   std::vector<core::NodeSpec> nodes;
   AuthConfig auth;                   // hardening_config.hpp; reloaded on SIGHUP
   std::vector<TenantConfig> tenants;

@@ -201,6 +201,8 @@ std::vector<KeySpec> build_schema() {
        [](const Field& f, Config& c) { f.read_positive_number(c.monitor.slow_start.aggression, 100.0); }},
       {"monitor.slow-start.min-weight", true,
        [](const Field& f, Config& c) { f.read_positive_number(c.monitor.slow_start.min_weight, 1.0); }},
+      {"ui.enabled", true, [](const Field& f, Config& c) { f.read_bool(c.ui.enabled); }},
+      {"ui.dir", true, [](const Field& f, Config& c) { f.read_nonempty_string(c.ui.dir); }},
       {"nodes", false, [](const Field& f, Config& c) { read_nodes(f, c.nodes); }},
       {"cluster.simulated.enabled", true,
        [](const Field& f, Config& c) { f.read_bool(c.simulated.enabled); }},

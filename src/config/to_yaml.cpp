@@ -57,6 +57,14 @@ void emit_workflow(YAML::Emitter& out, const WorkflowConfig& workflow) {
   out << YAML::EndMap;
 }
 
+void emit_ui(YAML::Emitter& out, const UiConfig& ui) {
+  out << YAML::Key << "ui" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << ui.enabled;
+  out << YAML::Key << "dir" << YAML::Value;
+  emit_string(out, ui.dir);
+  out << YAML::EndMap;
+}
+
 void emit_pipeline(YAML::Emitter& out, const PipelineConfig& pipeline) {
   out << YAML::BeginMap;
   out << YAML::Key << "filters" << YAML::Value << YAML::Flow << pipeline.filters;
@@ -240,6 +248,7 @@ std::string to_yaml(const Config& config) {
   emit_workflow(out, config.workflow);
   emit_logging_upstream_scheduler(out, config);
   emit_monitor(out, config.monitor);
+  emit_ui(out, config.ui);
   emit_nodes(out, config.nodes);
   emit_cluster(out, config.simulated, config.cluster);
   emit_hardening(out, config);

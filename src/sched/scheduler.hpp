@@ -113,6 +113,7 @@ struct Snapshot {
     bool eligible = false;
     int in_flight = 0;
     std::uint64_t failures = 0;  // finished with TaskResult::ok == false
+    core::NodeFeedback feedback;  // EWMA latencies and weight learned from finished tasks
   };
   std::vector<NodeScore> scores;  // for a standard task of the first model, current state
 };

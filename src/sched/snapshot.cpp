@@ -42,6 +42,7 @@ Snapshot Scheduler::snapshot() const {
     out.scores[i].id = views[i].id;
     out.scores[i].in_flight = views[i].in_flight;
     out.scores[i].failures = s.failures[i];
+    out.scores[i].feedback = views[i].feedback;
   }
   const std::string* model = s.nodes.first_model();
   if (!model) return out;

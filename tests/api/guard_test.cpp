@@ -87,8 +87,12 @@ TEST_F(GuardTest, AdminRoutesNeedAnAdminKey) {
 TEST_F(GuardTest, PublicPathsPassWithoutAKey) {
   Guard guard = make(base_config());
   RequestContext context;
-  for (std::string_view path : {"/healthz", "/readyz", "/metrics"}) {
+  for (std::string_view path : {"/healthz", "/readyz", "/metrics", "/ui", "/ui/", "/ui/assets/a.js"}) {
     EXPECT_TRUE(guard.check("", path, context).status.is_ok()) << path;
+  }
+  // The dashboard's data is not public with its files.
+  for (std::string_view path : {"/admin/v1/dashboard", "/uix", "/v1/ui"}) {
+    EXPECT_FALSE(guard.check("", path, context).status.is_ok()) << path;
   }
 }
 

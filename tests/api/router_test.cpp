@@ -58,5 +58,22 @@ TEST(Router, TrailingAndDoubledSlashesDoNotMatter) {
   EXPECT_NE(r.match("GET", "//v1//tasks").handler, nullptr);
 }
 
+TEST(Router, ARestSegmentTakesTheRemainingPath) {
+  Router<int> r;
+  r.add("GET", "/ui/{path...}", 1);
+  r.add("GET", "/ui/{path...}/never", 2);  // only a last segment is a rest segment
+  auto m = r.match("GET", "/ui/assets/index-1a2b.js");
+  ASSERT_NE(m.handler, nullptr);
+  EXPECT_EQ(*m.handler, 1);
+  EXPECT_EQ(m.params.at("path"), "assets/index-1a2b.js");
+  for (std::string_view bare : {"/ui", "/ui/"}) {
+    m = r.match("GET", bare);
+    ASSERT_NE(m.handler, nullptr) << bare;
+    EXPECT_EQ(m.params.at("path"), "") << bare;
+  }
+  EXPECT_EQ(r.match("GET", "/uix/a").handler, nullptr);
+  EXPECT_EQ(r.match("POST", "/ui/a").allowed, std::vector<std::string>{"GET"});
+}
+
 }  // namespace
 }  // namespace autoglm::api

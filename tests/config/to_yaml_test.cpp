@@ -21,6 +21,7 @@ void expect_same(const Config& a, const Config& b) {
   EXPECT_EQ(a.cluster, b.cluster);
   EXPECT_EQ(a.scheduler, b.scheduler);
   EXPECT_EQ(a.monitor, b.monitor);
+  EXPECT_EQ(a.ui, b.ui);
   ASSERT_EQ(a.nodes.size(), b.nodes.size());
   for (std::size_t i = 0; i < a.nodes.size(); ++i) {
     EXPECT_EQ(a.nodes[i].id, b.nodes[i].id);
@@ -82,6 +83,7 @@ TEST(ToYaml, EveryFieldRoundTrips) {
   config.monitor.outlier.max_ejection_percent = 100;
   config.monitor.breaker.enabled = false;
   config.monitor.slow_start.aggression = 2.5;
+  config.ui = {false, "/srv/autoglm ui/dist"};
   config.simulated = {true, "8080", {{"h100-80gb-8b", 1}, {"x", 1024}}, 18446744073709551615u, 0.1};
   config.scheduler.policy = "slo_aware";
   config.nodes.push_back({"n1", "http://n1:80", {"a", "true"}, {{"gpu", "h100"}, {"k", ""}}});
