@@ -1,7 +1,4 @@
-#include <chrono>
-#include <csignal>
-#include <iostream>
-#include <thread>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,7 +6,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <thread>
 
 #include "api/cluster_service.hpp"
 #include "api/dashboard.hpp"
@@ -40,10 +40,10 @@ struct ServeArgs {
 // (so load balancers notice), then the listener closes, idle connections close, and the
 // process exits 0 once in-flight requests finish or drain-timeout passes. A second signal
 // exits at once. Last, the replica leaves the cluster (its etcd lease is revoked).
-asio::awaitable<void> drain_on_signal(asio::io_context& io, api::Gateway& gateway,
-                                      http::Server& server, api::ClusterService& peers,
-                                      config::Millis drain_timeout, config::Millis drain_pause) {
-  asio::signal_set signals(io, SIGINT, SIGTERM);
+asio::awaitable<void> drain_on_signal(asio::io_context& io, asio::signal_set& signals,
+                                      api::Gateway& gateway, http::Server& server,
+                                      api::ClusterService& peers, config::Millis drain_timeout,
+                                      config::Millis drain_pause) {
   const int signal = co_await signals.async_wait(asio::use_awaitable);
   co_await peers.resign();
   spdlog::info("signal {}: draining ({} in flight, serving {} ms more, then up to {} ms)", signal,
@@ -83,9 +83,10 @@ void log_dashboard(const config::Config& config, std::uint16_t port) {
     spdlog::info("dashboard at http://{}:{}{}/ui/ (files from {})", host, port,
                  config.server.context_path, ui.dir.string());
   } else {
-    spdlog::warn("dashboard not built: {} has no index.html; run `make build` (needs Node.js "
-                 "and npm) or set ui.dir. {}/ui/ explains this meanwhile.",
-                 ui.dir.string(), config.server.context_path);
+    spdlog::warn(
+        "dashboard not built: {} has no index.html; run `make build` (needs Node.js "
+        "and npm) or set ui.dir. {}/ui/ explains this meanwhile.",
+        ui.dir.string(), config.server.context_path);
   }
 }
 
@@ -100,8 +101,8 @@ void run_serve(const ServeArgs& args) {
   setup_logging(config.logging);
   if (auto hardening = api::check_hardening(config); !hardening) {
     std::cerr << "autoglm serve: invalid configuration\n"
-              << (hardening.param().empty() ? "" : hardening.param() + ": ")
-              << hardening.message() << "\n";
+              << (hardening.param().empty() ? "" : hardening.param() + ": ") << hardening.message()
+              << "\n";
     set_exit_code(2);
     return;
   }
@@ -173,19 +174,25 @@ void run_serve(const ServeArgs& args) {
     set_exit_code(1);
     return;
   }
+  // Both signal sets are made here, on this thread, before any thread runs `io`: made
+  // inside the coroutines, two I/O threads registered Asio's signal pipe with the reactor
+  // at once and one removed the other's registration, so SIGTERM was never seen.
+  asio::signal_set stop_signals(io, SIGINT, SIGTERM);
+  asio::signal_set hup_signals(io, SIGHUP);
   asio::co_spawn(io,
-                 drain_on_signal(io, gateway, server, peers, config.server.drain_timeout,
-                                 config.server.drain_pause),
+                 drain_on_signal(io, stop_signals, gateway, server, peers,
+                                 config.server.drain_timeout, config.server.drain_pause),
                  asio::detached);
-  asio::co_spawn(io, reload_on_sighup(io, gateway, args.load), asio::detached);
+  asio::co_spawn(io, reload_on_sighup(hup_signals, gateway, args.load), asio::detached);
   if (workflows) workflows->start(server.port());
   peers.start(server.port());
 
   for (const auto& node : nodes) spdlog::info("node {} at {}", node.id, node.url);
-  spdlog::info("Open-AutoGLM {} listening on http://{}:{}{} with {} node(s), policy {}, {} I/O "
-               "thread(s)",
-               core::kVersion, options.host, server.port(), config.server.context_path,
-               nodes.size(), config.scheduler.policy, threads);
+  spdlog::info(
+      "Open-AutoGLM {} listening on http://{}:{}{} with {} node(s), policy {}, {} I/O "
+      "thread(s)",
+      core::kVersion, options.host, server.port(), config.server.context_path, nodes.size(),
+      config.scheduler.policy, threads);
   log_dashboard(config, server.port());
   write_ready_file(args.ready_file, server.port());
 

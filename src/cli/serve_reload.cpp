@@ -1,11 +1,11 @@
 #include "cli/serve_reload.hpp"
 
-#include <csignal>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <csignal>
 
 namespace autoglm::cli {
 
@@ -13,9 +13,10 @@ namespace asio = boost::asio;
 
 void log_hardening(const config::Config& config) {
   if (!config.auth.enabled) {
-    spdlog::warn("authentication is off (auth.enabled: false): every request acts as tenant "
-                 "'default' with admin rights; set auth.enabled: true and auth.keys to require "
-                 "API keys");
+    spdlog::warn(
+        "authentication is off (auth.enabled: false): every request acts as tenant "
+        "'default' with admin rights; set auth.enabled: true and auth.keys to require "
+        "API keys");
   } else {
     spdlog::info("authentication on: {} key(s) in the configuration, {} tenant(s)",
                  config.auth.keys.size(), config.tenants.size());
@@ -23,9 +24,8 @@ void log_hardening(const config::Config& config) {
   if (!config.routes.empty()) spdlog::info("{} model route(s)", config.routes.size());
 }
 
-asio::awaitable<void> reload_on_sighup(asio::io_context& io, api::Gateway& gateway,
+asio::awaitable<void> reload_on_sighup(asio::signal_set& signals, api::Gateway& gateway,
                                        config::LoadOptions load) {
-  asio::signal_set signals(io, SIGHUP);
   for (;;) {
     auto [ec, signal] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;  // the io_context is stopping
@@ -40,10 +40,11 @@ asio::awaitable<void> reload_on_sighup(asio::io_context& io, api::Gateway& gatew
                     applied.param().empty() ? "" : applied.param() + ": ", applied.message());
       continue;
     }
-    spdlog::info("SIGHUP: reloaded auth ({}), {} key(s), {} tenant(s), limits, cache and {} "
-                 "route(s); other sections apply at the next restart",
-                 loaded->auth.enabled ? "on" : "off", loaded->auth.keys.size(),
-                 loaded->tenants.size(), loaded->routes.size());
+    spdlog::info(
+        "SIGHUP: reloaded auth ({}), {} key(s), {} tenant(s), limits, cache and {} "
+        "route(s); other sections apply at the next restart",
+        loaded->auth.enabled ? "on" : "off", loaded->auth.keys.size(), loaded->tenants.size(),
+        loaded->routes.size());
   }
 }
 

@@ -138,7 +138,10 @@ TEST(EtcdCluster, ReplicasElectOneLeaderAndHandOverOnSigtermAndSigkill) {
         return second != nullptr;
       },
       1s))
-      << "no handover within 1 s of SIGTERM";
+      << "no handover within 1 s of SIGTERM\n--- a\n"
+      << a.process->log() << "\n--- b\n"
+      << b.process->log() << "\n--- c\n"
+      << c.process->log();
   const std::int64_t second_fence = cluster_view(second->port).at("fence").as_int64();
   EXPECT_GT(second_fence, first_fence);
   EXPECT_EQ(first->process->wait(10s), 0) << first->process->log();

@@ -171,13 +171,7 @@ TEST(ScaleOut, ThreeReplicasLoseNothingAcrossALeaderKillAndAnEtcdMemberStop) {
   for (int i = 0; i < n; ++i) {
     auto task = json_of(http_get(survivor, "/v1/tasks/" + ids[i]));
     if (str(task["state"]) != "succeeded") ++not_succeeded;
-    const std::string events = http_get(survivor, "/v1/tasks/" + ids[i] + "/events").body;
-    int succeeded = 0;
-    for (auto p = events.find("event: succeeded"); p != std::string::npos;
-         p = events.find("event: succeeded", p + 1)) {
-      ++succeeded;
-    }
-    if (succeeded != 1) ++results_not_one;
+    if (state_entries(survivor, ids[i], "succeeded") != 1) ++results_not_one;
   }
   EXPECT_EQ(not_succeeded, 0);
   EXPECT_EQ(results_not_one, 0);

@@ -2,12 +2,11 @@
 // own SQLite file, and helpers to submit tasks and wait for states over HTTP.
 #pragma once
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <functional>
 #include <string>
 #include <thread>
-
-#include <boost/json.hpp>
 
 #include "integration/http_client.hpp"
 #include "integration/process.hpp"
@@ -22,10 +21,16 @@ inline constexpr const char* kWorkflowModel = "autoglm-sim-8b";
 inline std::string workflow_config(const std::filesystem::path& db, int speedup = 200,
                                    int lease_ms = 2000) {
   return "server:\n  port: 0\n  host: 127.0.0.1\n  threads: 2\n  drain-timeout: 5s\n"
-         "database:\n  url: sqlite://" + db.string() + "\n"
-         "workflow:\n  step-interval: 20ms\n  lease: " + std::to_string(lease_ms) + "ms\n"
+         "database:\n  url: sqlite://" +
+         db.string() +
+         "\n"
+         "workflow:\n  step-interval: 20ms\n  lease: " +
+         std::to_string(lease_ms) +
+         "ms\n"
          "logging:\n  level: warn\n"
-         "cluster:\n  simulated:\n    enabled: true\n    speedup: " + std::to_string(speedup) + "\n"
+         "cluster:\n  simulated:\n    enabled: true\n    speedup: " +
+         std::to_string(speedup) +
+         "\n"
          "    nodes:\n      - {profile: h100-80gb-8b, count: 2}\n";
 }
 
@@ -58,6 +63,16 @@ inline boost::json::object json_of(const HttpResponse& r) {
 
 inline std::string str(const boost::json::value& v) {
   return v.is_string() ? std::string(v.get_string()) : boost::json::serialize(v);
+}
+
+// How many times a task's event stream (GET /v1/tasks/{id}/events) entered `state`: a
+// task with exactly one result has one "succeeded".
+inline int state_entries(std::uint16_t port, const std::string& task_id, const std::string& state) {
+  const std::string events = http_get(port, "/v1/tasks/" + task_id + "/events").body;
+  const std::string needle = "event: " + state;
+  int n = 0;
+  for (auto p = events.find(needle); p != std::string::npos; p = events.find(needle, p + 1)) ++n;
+  return n;
 }
 
 // Polls `done` every 50 ms until it holds or `timeout` passes.
