@@ -69,7 +69,9 @@ void WorkflowEngine::on_done(store::TaskId id, store::DagRunId dag, const Execut
     if (c && c->recorded) finished = std::move(c->task);
   } else {
     auto f = store_.fail(id, options_.owner, {r.error, r.retryable}, t);
-    if (f && f->state == TaskState::kFailed) finished = std::move(*f);
+    // finished_at == t: this report failed it (not an earlier one; fail() from a
+    // non-holder returns the task unchanged).
+    if (f && f->state == TaskState::kFailed && f->finished_at == t) finished = std::move(*f);
   }
   if (finished && options_.on_finished) options_.on_finished(*finished);
   std::lock_guard lock(mu_);

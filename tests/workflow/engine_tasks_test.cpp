@@ -86,6 +86,10 @@ TEST_F(EngineTest, OnFinishedHearsEachFinalStateOnceAndNoRetries) {
   exec.fail(exec.pending(), "boom again");
   ASSERT_EQ(heard.size(), 2u);
   EXPECT_EQ(heard[1].state, TaskState::kFailed);
+  // A late duplicate report of that attempt changes nothing and is not heard again.
+  clock_.advance(1s);
+  exec.calls.back().done({false, "", "duplicate", true, "node-a"});
+  EXPECT_EQ(heard.size(), 2u);
 }
 
 TEST_F(EngineTest, CallbackUrlMustBeHttpWithAHost) {
