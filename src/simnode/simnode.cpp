@@ -39,7 +39,7 @@ struct SimNode::Impl {
                                                        const std::string& model,
                                                        std::int64_t prompt_tokens,
                                                        std::int64_t max_tokens,
-                                                       std::int64_t cached);
+                                                       const SimRequest* cache_lookup);
   asio::awaitable<void> error(http::Exchange& exchange, const core::Status& status) {
     co_await exchange.respond(static_cast<unsigned>(http::http_status_for(status.code())),
                               http::openai_error_body(status));
@@ -85,13 +85,12 @@ std::int64_t SimNode::Impl::cached_tokens(const SimRequest& request) {
   return request.prompt_tokens * static_cast<std::int64_t>(matched * 256) / request.prompt_bytes;
 }
 
-// Checks the model and submits the sequence to the engine; on failure answers the error
-// and returns null.
-asio::awaitable<std::shared_ptr<SequenceFeed>> SimNode::Impl::admit(http::Exchange& exchange,
-                                                                    const std::string& model,
-                                                                    std::int64_t prompt_tokens,
-                                                                    std::int64_t max_tokens,
-                                                                    std::int64_t cached) {
+// Checks the model and submits the sequence to the engine, with the prompt tokens the
+// prefix cache holds for `cache_lookup` (none when null); on failure answers the error and
+// returns null. The cache is consulted (and fed) only for a request this node serves.
+asio::awaitable<std::shared_ptr<SequenceFeed>> SimNode::Impl::admit(
+    http::Exchange& exchange, const std::string& model, std::int64_t prompt_tokens,
+    std::int64_t max_tokens, const SimRequest* cache_lookup) {
   if (model != options.model) {
     co_await error(exchange,
                    core::not_found("the model '" + model + "' does not exist; this node serves '" +
@@ -99,6 +98,7 @@ asio::awaitable<std::shared_ptr<SequenceFeed>> SimNode::Impl::admit(http::Exchan
                                    "model"));
     co_return nullptr;
   }
+  const std::int64_t cached = cache_lookup != nullptr ? cached_tokens(*cache_lookup) : 0;
   auto submitted = driver.submit(prompt_tokens, max_tokens, cached);
   if (!submitted) {
     co_await error(exchange, submitted.status());
@@ -116,7 +116,7 @@ asio::awaitable<void> SimNode::Impl::embed(http::Exchange& exchange) {
   }
   const EmbeddingRequest& request = *parsed;
   std::shared_ptr<SequenceFeed> feed =
-      co_await admit(exchange, request.model, request.prompt_tokens, 1, 0);
+      co_await admit(exchange, request.model, request.prompt_tokens, 1, nullptr);
   if (!feed) co_return;
   while (!feed->finished) {
     co_await EngineDriver::wait(*feed);
@@ -134,8 +134,8 @@ asio::awaitable<void> SimNode::Impl::complete(http::Exchange& exchange, bool cha
   }
   const SimRequest& request = *parsed;
 
-  std::shared_ptr<SequenceFeed> feed = co_await admit(
-      exchange, request.model, request.prompt_tokens, request.max_tokens, cached_tokens(request));
+  std::shared_ptr<SequenceFeed> feed =
+      co_await admit(exchange, request.model, request.prompt_tokens, request.max_tokens, &request);
   if (!feed) co_return;
   const std::string id = (chat ? "chatcmpl-" : "cmpl-") + exchange.request_id();
   const std::int64_t created = static_cast<std::int64_t>(std::time(nullptr));
