@@ -333,7 +333,7 @@ Result<std::vector<Submitted<TaskRecord>>> PostgresStore::submit_tasks(
 Result<TaskRecord> PostgresStore::get_task(TaskId id) {
   return transact([&](Tx& tx) -> Result<TaskRecord> {
     auto t = tx.load_task(id);
-    if (!t) return core::not_found("no task with id " + std::to_string(id), "id");
+    if (!t) return rows::no_task(id);
     return std::move(*t);
   });
 }
@@ -363,10 +363,7 @@ Result<TaskPage> PostgresStore::list_tasks(const TaskQuery& query) {
     auto r = tx.exec(sql, params);
     TaskPage page;
     for (int i = 0; i < r.size(); ++i) page.tasks.push_back(rows::read_task(r[i]));
-    if (page.tasks.size() > query.limit) {
-      page.tasks.pop_back();
-      page.next_cursor = rows::encode_cursor(page.tasks.back().id);
-    }
+    rows::finish_page(page, query.limit);
     return page;
   });
 }

@@ -67,7 +67,7 @@ Result<Completion> PostgresStore::complete(TaskId id, std::string_view owner,
     // FOR UPDATE: two completions of one task (it ran twice after a crash) queue here;
     // the second sees the first's result and records nothing.
     auto t = tx.load_task(id, true);
-    if (!t) return core::not_found("no task with id " + std::to_string(id), "id");
+    if (!t) return rows::no_task(id);
     if (t->state == TaskState::kPending) {
       return core::invalid_argument("task " + std::to_string(id) +
                                     " is a DAG node that has not been released yet");
@@ -90,7 +90,7 @@ Result<TaskRecord> PostgresStore::fail(TaskId id, std::string_view owner,
                                        const TaskFailure& failure, Time now) {
   return transact([&](Tx& tx) -> Result<TaskRecord> {
     auto t = tx.load_task(id, true);
-    if (!t) return core::not_found("no task with id " + std::to_string(id), "id");
+    if (!t) return rows::no_task(id);
     if (t->state != TaskState::kRunning || t->owner != owner) return std::move(*t);
     const rows::FailureOutcome next = rows::after_failure(*t, failure, now);
     if (next.retry) {
@@ -119,7 +119,7 @@ Result<TaskRecord> PostgresStore::fail(TaskId id, std::string_view owner,
 Result<TaskRecord> PostgresStore::cancel_task(TaskId id, Time now) {
   return transact([&](Tx& tx) -> Result<TaskRecord> {
     auto t = tx.load_task(id, true);
-    if (!t) return core::not_found("no task with id " + std::to_string(id), "id");
+    if (!t) return rows::no_task(id);
     if (is_terminal(t->state)) return std::move(*t);
     tx.set_task_state(*t, TaskState::kCancelled, now, "cancelled");
     TaskRecord out = *tx.load_task(id);

@@ -56,6 +56,16 @@ core::Result<std::optional<TaskId>> page_start(const TaskQuery& query) {
   return before;
 }
 
+void finish_page(TaskPage& page, std::size_t limit) {
+  if (page.tasks.size() <= limit) return;
+  page.tasks.resize(limit);
+  page.next_cursor = encode_cursor(page.tasks.back().id);
+}
+
+core::Status no_task(TaskId id) {
+  return core::not_found("no task with id " + std::to_string(id), "id");
+}
+
 FailureOutcome after_failure(const TaskRecord& task, const TaskFailure& failure, Time now) {
   FailureOutcome out;
   out.failures = task.failures + 1;

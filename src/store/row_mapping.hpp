@@ -109,6 +109,10 @@ std::optional<TaskId> decode_cursor(std::string_view cursor);
 // Checks a list query's limit and cursor; the id the page starts below (nullopt: the
 // newest first), or kInvalidArgument naming the bad field.
 core::Result<std::optional<TaskId>> page_start(const TaskQuery& query);
+// Ends a page read with limit + 1 rows: drops the extra row and sets next_cursor.
+void finish_page(TaskPage& page, std::size_t limit);
+// kNotFound for an unknown task id, worded the same by every store.
+core::Status no_task(TaskId id);
 
 // What a failed attempt leads to (Store::fail's rule, shared by every implementation).
 struct FailureOutcome {

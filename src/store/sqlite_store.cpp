@@ -165,7 +165,7 @@ Result<std::vector<Submitted<TaskRecord>>> SqliteStore::submit_tasks(
 Result<TaskRecord> SqliteStore::get_task(TaskId id) {
   return guarded(mu_, [&]() -> Result<TaskRecord> {
     auto t = load_task(id);
-    if (!t) return core::not_found("no task with id " + std::to_string(id), "id");
+    if (!t) return rows::no_task(id);
     return std::move(*t);
   });
 }
@@ -188,10 +188,7 @@ Result<TaskPage> SqliteStore::list_tasks(const TaskQuery& query) {
     TaskPage page;
     while (q.step()) page.tasks.push_back(sqlite::read_task(q));
     q.reset();
-    if (page.tasks.size() > query.limit) {
-      page.tasks.pop_back();
-      page.next_cursor = rows::encode_cursor(page.tasks.back().id);
-    }
+    rows::finish_page(page, query.limit);
     return page;
   });
 }

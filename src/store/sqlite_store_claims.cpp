@@ -102,7 +102,7 @@ Result<Completion> SqliteStore::complete(TaskId id, std::string_view owner,
                                          const TaskResult& result, Time now) {
   return commit_->write([&]() -> Result<Completion> {
     auto t = load_task(id);
-    if (!t) return core::not_found("no task with id " + std::to_string(id), "id");
+    if (!t) return rows::no_task(id);
     if (t->state == TaskState::kPending) {
       return core::invalid_argument("task " + std::to_string(id) +
                                     " is a DAG node that has not been released yet");
@@ -132,7 +132,7 @@ Result<TaskRecord> SqliteStore::fail(TaskId id, std::string_view owner, const Ta
                                      Time now) {
   return commit_->write([&]() -> Result<TaskRecord> {
     auto t = load_task(id);
-    if (!t) return core::not_found("no task with id " + std::to_string(id), "id");
+    if (!t) return rows::no_task(id);
     if (t->state != TaskState::kRunning || t->owner != owner) return std::move(*t);
     const rows::FailureOutcome next = rows::after_failure(*t, failure, now);
     if (next.retry) {
@@ -166,7 +166,7 @@ Result<TaskRecord> SqliteStore::fail(TaskId id, std::string_view owner, const Ta
 Result<TaskRecord> SqliteStore::cancel_task(TaskId id, Time now) {
   return commit_->write([&]() -> Result<TaskRecord> {
     auto t = load_task(id);
-    if (!t) return core::not_found("no task with id " + std::to_string(id), "id");
+    if (!t) return rows::no_task(id);
     if (is_terminal(t->state)) return std::move(*t);
     set_task_state(*t, TaskState::kCancelled, now, "cancelled");
     TaskRecord out = *load_task(id);
