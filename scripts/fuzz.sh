@@ -4,6 +4,8 @@
 # to build-fuzz/corpus/<target>; crashing inputs to fuzz/crashes/<target>/.
 #   scripts/fuzz.sh [seconds] [target...]
 # Needs clang-14 and libclang-rt-14-dev. Exits non-zero when any target found a crash.
+# FUZZ_SEED=N makes the mutation sequence repeatable (CI uses it, so a red run can be
+# replayed here with the same seed); unset or 0 draws a fresh seed each run.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,7 +30,7 @@ for t in "${targets[@]}"; do
   log="build-fuzz/fuzz_$t.log"
   echo "== $t: ${seconds}s"
   set +e
-  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  "$bin" -seed="${FUZZ_SEED:-0}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix="fuzz/crashes/$t/" \
     "build-fuzz/corpus/$t" "fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
@@ -40,6 +42,13 @@ for t in "${targets[@]}"; do
   else
     result[$t]="FAILED  rc=$rc runs=$runs (see $log and fuzz/crashes/$t/)"
     status=1
+    # CI keeps only what is printed: show the report and the input that caused it.
+    echo "-- $t failed (rc=$rc); the end of $log:"
+    grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)' "$log" | tail -n 40
+    for f in $(grep -o "Test unit written to [^ ]*" "$log" | awk '{print $5}'); do
+      echo "-- input $f (base64):"
+      head -c 4096 "$f" | base64
+    done
   fi
 done
 

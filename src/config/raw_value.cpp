@@ -67,20 +67,35 @@ namespace {
 class Converter {
  public:
   // Marks are used only when `top` has a line; values parsed from a flag have none.
-  explicit Converter(const Origin& top) : source_(top.source), use_marks_(top.line > 0) {}
+  // `text_size` bounds how many values aliases may expand to (see kMaxDepth).
+  Converter(const Origin& top, std::size_t text_size)
+      : source_(top.source), use_marks_(top.line > 0), values_left_(1024 + 4 * text_size) {}
 
-  RawValue convert(const YAML::Node& node, const Origin& fallback) {
+  RawValue convert(const YAML::Node& node, const Origin& fallback, int depth = 0) {
     Origin origin = origin_of(node.Mark(), fallback);
+    if (depth > kMaxDepth || values_left_ == 0) {
+      if (!too_large_) {
+        errors_.push_back(origin.where() + (depth > kMaxDepth
+                                                ? ": nested deeper than 64 levels"
+                                                : ": aliases expand to too many values"));
+      }
+      too_large_ = true;
+      return RawValue::null(origin);
+    }
+    --values_left_;
     switch (node.Type()) {
       case YAML::NodeType::Scalar:
         return RawValue::scalar(node.Scalar(), origin);
       case YAML::NodeType::Sequence: {
         RawValue seq = RawValue::sequence(origin);
-        for (const YAML::Node& item : node) seq.items().push_back(convert(item, origin));
+        for (const YAML::Node& item : node) {
+          seq.items().push_back(convert(item, origin, depth + 1));
+          if (too_large_) break;
+        }
         return seq;
       }
       case YAML::NodeType::Map:
-        return convert_map(node, origin);
+        return convert_map(node, origin, depth);
       case YAML::NodeType::Null:
       case YAML::NodeType::Undefined:
         break;
@@ -91,9 +106,14 @@ class Converter {
   std::vector<std::string> take_errors() { return std::move(errors_); }
 
  private:
-  RawValue convert_map(const YAML::Node& node, const Origin& origin) {
+  // YAML aliases share nodes, so a short text can name a cyclic (`&a [*a]`) or huge
+  // ("billion laughs") tree; conversion stops at this depth or when the budget is spent.
+  static constexpr int kMaxDepth = 64;
+
+  RawValue convert_map(const YAML::Node& node, const Origin& origin, int depth) {
     RawValue map = RawValue::map(origin);
     for (const auto& pair : node) {
+      if (too_large_) break;
       Origin key_origin = origin_of(pair.first.Mark(), origin);
       if (!pair.first.IsScalar()) {
         errors_.push_back(key_origin.where() + ": keys must be plain strings");
@@ -104,7 +124,7 @@ class Converter {
         errors_.push_back(key_origin.where() + ": duplicate key '" + key + "'");
         continue;
       }
-      map.entries().push_back({key, key_origin, convert(pair.second, key_origin)});
+      map.entries().push_back({key, key_origin, convert(pair.second, key_origin, depth + 1)});
     }
     return map;
   }
@@ -116,6 +136,8 @@ class Converter {
 
   const std::string& source_;
   bool use_marks_;
+  std::size_t values_left_;
+  bool too_large_ = false;
   std::vector<std::string> errors_;
 };
 
@@ -142,8 +164,9 @@ core::Result<YAML::Node> load_document(const std::string& text, const Origin& or
   }
 }
 
-core::Result<RawValue> convert_document(const YAML::Node& document, const Origin& origin) {
-  Converter converter(origin);
+core::Result<RawValue> convert_document(const YAML::Node& document, const Origin& origin,
+                                        std::size_t text_size) {
+  Converter converter(origin, text_size);
   RawValue value = converter.convert(document, origin);
   std::vector<std::string> errors = converter.take_errors();
   if (!errors.empty()) return core::invalid_argument(join_lines(errors));
@@ -162,14 +185,14 @@ core::Result<RawValue> parse_yaml(const std::string& text, const std::string& so
                                   ": the configuration must be a map of sections, got " +
                                   (document->IsSequence() ? "a list" : "a scalar"));
   }
-  return convert_document(*document, top);
+  return convert_document(*document, top, text.size());
 }
 
 core::Result<RawValue> parse_yaml_value(const std::string& text, const Origin& origin) {
   if (text.empty()) return RawValue::scalar("", origin);
   core::Result<YAML::Node> document = load_document(text, origin);
   if (!document) return document.status();
-  return convert_document(*document, origin);
+  return convert_document(*document, origin, text.size());
 }
 
 core::Result<RawValue> read_yaml_file(const std::string& path) {

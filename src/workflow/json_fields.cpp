@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cmath>
 
 #include "core/task.hpp"
 
@@ -35,9 +36,10 @@ core::Result<std::int64_t> get_int(const json::object& o, std::string_view field
   if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(max)) {
     n = static_cast<std::int64_t>(v->get_uint64());
   }
-  if (v->is_double() &&
-      v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double()))) {
-    n = static_cast<std::int64_t>(v->get_double());
+  // A double converts only when whole and inside int64's range: casting 3e92 is undefined.
+  if (v->is_double()) {
+    const double d = v->get_double();
+    if (d >= -9.2e18 && d <= 9.2e18 && std::trunc(d) == d) n = static_cast<std::int64_t>(d);
   }
   const std::string name = join(prefix, field);
   if (!n || *n < min || *n > max) {
@@ -92,16 +94,34 @@ json::value scalar_to_json(const YAML::Node& n) {
   return json::value(s);
 }
 
-json::value node_to_json(const YAML::Node& n) {
+// YAML aliases share nodes, so a small document can name a huge or cyclic tree
+// (`&a [*a]`, or "billion laughs" chains). Conversion is bounded in depth, like our JSON
+// parsing, and in the number of values it may produce, scaled to the text's size.
+constexpr int kMaxYamlDepth = 64;
+
+struct YamlBudget {
+  std::size_t values_left;
+};
+
+struct YamlTooLarge {
+  const char* why;
+};
+
+json::value node_to_json(const YAML::Node& n, int depth, YamlBudget& budget) {
+  if (depth > kMaxYamlDepth) throw YamlTooLarge{"it nests deeper than 64 levels"};
+  if (budget.values_left == 0) throw YamlTooLarge{"its aliases expand to too many values"};
+  --budget.values_left;
   switch (n.Type()) {
     case YAML::NodeType::Map: {
       json::object o;
-      for (const auto& kv : n) o[kv.first.as<std::string>()] = node_to_json(kv.second);
+      for (const auto& kv : n) {
+        o[kv.first.as<std::string>()] = node_to_json(kv.second, depth + 1, budget);
+      }
       return o;
     }
     case YAML::NodeType::Sequence: {
       json::array a;
-      for (const auto& item : n) a.push_back(node_to_json(item));
+      for (const auto& item : n) a.push_back(node_to_json(item, depth + 1, budget));
       return a;
     }
     case YAML::NodeType::Scalar:
@@ -114,10 +134,14 @@ json::value node_to_json(const YAML::Node& n) {
 }  // namespace
 
 core::Result<json::value> yaml_to_json(std::string_view text, std::string_view what) {
+  // A document without aliases yields at most one value per two bytes or so.
+  YamlBudget budget{1024 + 4 * text.size()};
   try {
-    return node_to_json(YAML::Load(std::string(text)));
+    return node_to_json(YAML::Load(std::string(text)), 0, budget);
   } catch (const YAML::Exception& e) {
     return core::invalid_argument(std::string(what) + " is not valid YAML: " + e.what());
+  } catch (const YamlTooLarge& e) {
+    return core::invalid_argument(std::string(what) + " is refused: " + e.why);
   }
 }
 

@@ -139,6 +139,22 @@ TEST(Loader, TopLevelMustBeAMap) {
             std::string::npos);
 }
 
+// YAML aliases can name a cyclic or exponentially large tree in a few bytes.
+TEST(Loader, CyclicAndExplodingAliasesAreRefused) {
+  EXPECT_NE(error_of(load_from_string("server: &a [*a]\n", "cycle.yaml", empty_env()))
+                .find("nested deeper than 64 levels"),
+            std::string::npos);
+  std::string laughs = "x0: &x0 [a, a]\n";
+  for (int i = 1; i < 30; ++i) {
+    const std::string prev = "*x" + std::to_string(i - 1);
+    laughs += "x" + std::to_string(i) + ": &x" + std::to_string(i) + " [" + prev + ", " + prev +
+              ", " + prev + "]\n";
+  }
+  EXPECT_NE(error_of(load_from_string(laughs, "laughs.yaml", empty_env()))
+                .find("aliases expand to too many values"),
+            std::string::npos);
+}
+
 TEST(Loader, EmptyFileAndEmptyPathGiveDefaults) {
   TempDir dir;
   core::Result<Config> from_empty_file = load(options_for(dir.write("empty.yaml", "")));

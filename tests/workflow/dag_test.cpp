@@ -85,6 +85,44 @@ TEST(DagSpec, FieldErrorsNameTheField) {
   EXPECT_FALSE(parse_dag("tasks: [unclosed"));
 }
 
+// Found by fuzz/dag_spec (fuzz/crashes/dag_spec/): a double beyond int64's range was cast.
+TEST(DagSpec, HugeNumbersAreFieldErrorsNotUndefinedCasts) {
+  EXPECT_EQ(parse_dag(R"({"max_parallelism": 2.8e92, "tasks": [{"id": "a"}]})").status().param(),
+            "max_parallelism");
+  EXPECT_EQ(parse_dag(R"({"max_parallelism": -1e300, "tasks": [{"id": "a"}]})").status().param(),
+            "max_parallelism");
+  EXPECT_EQ(parse_dag(R"({"tasks": [{"id": "a", "backoff": "2222222222222222222222222222ms"}]})")
+                .status()
+                .param(),
+            "tasks[0].backoff");
+  auto whole = parse_dag(R"({"max_parallelism": 3.0, "tasks": [{"id": "a", "model": "m"}]})");
+  ASSERT_TRUE(whole) << whole.status().message();
+  EXPECT_EQ(whole->max_parallelism, 3);
+}
+
+// YAML aliases can name a cyclic or exponentially large tree in a few bytes; found by
+// fuzzing (a cycle overflowed the stack, a chain of aliases ran past the time limit).
+TEST(DagSpec, CyclicAndExplodingYamlAliasesAreRefused) {
+  auto cycle = parse_dag("tasks: &a [*a]\n");
+  ASSERT_FALSE(cycle);
+  EXPECT_NE(cycle.status().message().find("deeper than 64"), std::string::npos);
+  std::string laughs = "x0: &x0 [aaaaaaaaaa, aaaaaaaaaa]\n";
+  for (int i = 1; i < 40; ++i) {
+    const std::string prev = "*x" + std::to_string(i - 1);
+    laughs += "x" + std::to_string(i) + ": &x" + std::to_string(i) + " [" + prev + ", " + prev +
+              ", " + prev + "]\n";
+  }
+  auto big = parse_dag(laughs);
+  ASSERT_FALSE(big);
+  EXPECT_NE(big.status().message().find("too many values"), std::string::npos);
+  // Aliases used modestly still work.
+  auto ok = parse_dag(
+      "payload: &p {messages: [{role: user, content: hi}]}\n"
+      "tasks:\n  - {id: a, model: m, payload: *p}\n  - {id: b, model: m, payload: *p}\n");
+  ASSERT_TRUE(ok) << ok.status().message();
+  EXPECT_EQ(ok->tasks.size(), 2u);
+}
+
 TEST(DagValidate, RejectsAnEmptyDag) {
   auto s = validate_dag(dag({}));
   EXPECT_EQ(s.param(), "tasks");
