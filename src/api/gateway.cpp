@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,12 +11,14 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <optional>
+#include <random>
 #include <stdexcept>
 
 #include "api/explain.hpp"
 #include "api/hardening_routes.hpp"
 #include "api/node_routes.hpp"
 #include "api/static_files.hpp"
+#include "api/upstream_limits.hpp"
 #include "http/errors.hpp"
 
 namespace autoglm::api {
@@ -39,9 +42,6 @@ asio::awaitable<void> respond_error(http::Exchange& exchange, const Status& stat
   response.body() = http::openai_error_body(status);
   co_await exchange.respond(std::move(response));
 }
-
-// How many nodes one request may try when nodes cannot be reached before it starts.
-constexpr int kMaxAttempts = 2;
 
 // Keeps a retry off the node that just failed it; false when no other node is allowed.
 bool exclude_node(core::TaskSpec& task, std::size_t node, std::size_t node_count) {
@@ -70,17 +70,19 @@ Gateway::Gateway(asio::io_context& io, const config::Config& config,
       nodes_(std::move(nodes)),
       pool_(io, nodes_, config.upstream.connect_timeout,
             static_cast<std::size_t>(config.upstream.max_idle_per_node)),
-      proxy_(nodes_, pool_,
-             dispatch::ProxyOptions{config.upstream.response_timeout,
-                                    config.upstream.first_byte_timeout,
-                                    config.upstream.failure_backoff}),
+      proxy_(nodes_, pool_, dispatch::ProxyOptions{config.upstream.failure_backoff}),
       driver_(io, std::move(scheduler)),
       monitor_(io, config, nodes_, driver_),
       metrics_(monitor_),
+      retry_budget_(retry_budget_options(config.upstream)),
+      max_retries_(config.upstream.retries),
+      retry_backoff_(retry_backoff_options(config.upstream)),
+      timeouts_(timeout_config(config.upstream)),
       default_policy_(config.scheduler.pipeline ? "custom" : config.scheduler.policy) {
   auto hardening = Hardening::create(config);  // serve checks it first: a start-up failure
   if (!hardening) throw std::invalid_argument(hardening.status().message());
   hardening_ = std::move(hardening).value();
+  metrics_.watch_cache([this] { return hardening_->cache().stats(); });
   for (const auto& [model, choice] : config.scheduler.models) {
     model_policies_[model] = choice.pipeline ? "custom" : choice.preset;
   }
@@ -268,15 +270,48 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     co_return;
   }
   if (!subset->empty()) exchange.add_header("x-autoglm-route", *subset);
+  // place_task charged the tenant's tokens-per-minute bucket the estimate (input + max
+  // output); when the request ends, however it ends, what it really used replaces it.
+  struct SettleTokens {
+    Guard& guard;
+    const std::string& tenant;
+    std::int64_t estimated;
+    std::int64_t actual = 0;  // nothing generated unless a node answered
+    ~SettleTokens() { guard.settle_tokens(tenant, estimated, actual); }
+  } tokens{hardening_->guard(), context.tenant, task.input_tokens + task.max_output_tokens};
   const bool explain = header(request, "x-autoglm-explain") == "1";
+  auto timeouts = limits::apply_overrides(
+      timeouts_, route,
+      {header(request, "x-autoglm-timeout-ms"), header(request, "x-autoglm-first-byte-timeout-ms"),
+       header(request, "x-autoglm-idle-timeout-ms")});
+  if (!timeouts) {
+    counted.status = 400;
+    co_await respond_error(exchange, timeouts.status());
+    co_return;
+  }
+  if (!timeouts->clamped.empty()) {
+    std::string names;
+    for (const auto& h : timeouts->clamped) names += (names.empty() ? "" : ", ") + h;
+    exchange.add_header("x-autoglm-timeout-clamped", names);
+  }
 
   const auto serving = retry_budget_.enter();
   std::optional<limits::RetryBudget::Guard> retrying;  // held while a retry runs
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  std::optional<std::mt19937_64> jitter;               // drawn only when a retry waits
+  const int attempts = 1 + max_retries_;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    if (attempt > 0) {
+      // Exponential backoff with full jitter: retries of many requests spread out instead
+      // of arriving at the next node in step.
+      if (!jitter) jitter.emplace(task.id * 0x9E3779B97F4A7C15ULL);
+      asio::steady_timer pause(co_await asio::this_coro::executor);
+      pause.expires_after(limits::backoff_delay(attempt, retry_backoff_, *jitter));
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     if (!nodes_.any_up(task.model, std::chrono::steady_clock::now())) break;
     task.id = next_task_id_.fetch_add(1, std::memory_order_relaxed);
     const core::TaskId id = task.id;
-    const bool last_attempt = attempt + 1 == kMaxAttempts;
+    const bool last_attempt = attempt + 1 == attempts;
     auto outcome = co_await driver_.schedule(task);
     dispatch::ProxyResult result;
     bool admitted = false;
@@ -295,10 +330,12 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
         break;
       }
       dispatch::ExtraHeaders extra;
+      if (attempt > 0) extra.emplace_back("x-autoglm-retries", std::to_string(attempt));
       if (explain)
         extra.emplace_back("x-autoglm-decision", decision_header(outcome.placement, nodes_));
       result = co_await proxy_.forward(
-          exchange, node, route, extra, [this, id] { driver_.started(id); }, outcome.stop.get(),
+          exchange, node, route, timeouts->timeouts, extra, [this, id] { driver_.started(id); },
+          outcome.stop.get(),
           /*may_retry=*/!last_attempt);
       if (result.outcome != dispatch::ProxyOutcome::kStopped) break;
       monitor_.abandoned(node);
@@ -309,6 +346,8 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     switch (result.outcome) {
       case dispatch::ProxyOutcome::kClientGone:
       case dispatch::ProxyOutcome::kStopped:
+        if (result.outcome == dispatch::ProxyOutcome::kClientGone)
+          tokens.actual = task.input_tokens + result.output_tokens;  // prefill happened
         counted.status = 499;
         if (admitted) monitor_.abandoned(node);
         driver_.cancelled(id);
@@ -316,6 +355,7 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
       case dispatch::ProxyOutcome::kRelayed:
       case dispatch::ProxyOutcome::kBrokenStream: {
         monitor_.finished(node, result.node);
+        tokens.actual = task.input_tokens + result.output_tokens;
         // A node whose stream broke gets no new work until its backoff ends or checks pass.
         if (result.outcome == dispatch::ProxyOutcome::kBrokenStream) monitor_.back_off(node);
         counted.status = result.outcome == dispatch::ProxyOutcome::kRelayed

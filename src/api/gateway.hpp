@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "api/hardening.hpp"
 #include "api/gateway_metrics.hpp"
+#include "api/hardening.hpp"
 #include "api/node_monitor.hpp"
 #include "api/request_context.hpp"
 #include "api/router.hpp"
@@ -21,8 +21,10 @@
 #include "dispatch/proxy.hpp"
 #include "dispatch/scheduler_driver.hpp"
 #include "dispatch/upstream_pool.hpp"
-#include "limits/retry_budget.hpp"
 #include "http/server.hpp"
+#include "limits/backoff.hpp"
+#include "limits/retry_budget.hpp"
+#include "limits/timeouts.hpp"
 #include "parse/task_parser.hpp"
 
 namespace autoglm::api {
@@ -93,7 +95,10 @@ class Gateway {
   NodeMonitor monitor_;
   GatewayMetrics metrics_;
   limits::RetryBudget retry_budget_;  // retries may add at most a share of the load
-  std::string default_policy_;  // metric label of the policy for models without their own
+  const int max_retries_;             // upstream.retries
+  const limits::BackoffOptions retry_backoff_;
+  const limits::TimeoutConfig timeouts_;  // per route, overridable per request
+  std::string default_policy_;            // metric label of the policy for models without their own
   std::map<std::string, std::string> model_policies_;
   std::unique_ptr<Hardening> hardening_;  // keys, tenants, limits, cache, routes
   std::atomic<std::uint64_t> next_task_id_{1};

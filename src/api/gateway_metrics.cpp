@@ -53,13 +53,12 @@ GatewayMetrics::GatewayMetrics(const NodeMonitor& monitor)
                      {"class"}, per_class(&sched::Snapshot::shed_total));
   registry_.callback("autoglm_timed_out_total", "Tasks whose deadline passed while queued",
                      "counter", {"class"}, per_class(&sched::Snapshot::timed_out_total));
-  registry_.callback("autoglm_rejected_total", "Tasks turned away: the queue was full",
-                     "counter", {"class"}, per_class(&sched::Snapshot::rejected_total));
-  registry_.callback("autoglm_in_flight", "Tasks dispatched and not finished", "gauge", {},
-                     [this] {
-                       std::lock_guard lock(mu_);
-                       return Series{{{}, static_cast<double>(last_.in_flight)}};
-                     });
+  registry_.callback("autoglm_rejected_total", "Tasks turned away: the queue was full", "counter",
+                     {"class"}, per_class(&sched::Snapshot::rejected_total));
+  registry_.callback("autoglm_in_flight", "Tasks dispatched and not finished", "gauge", {}, [this] {
+    std::lock_guard lock(mu_);
+    return Series{{{}, static_cast<double>(last_.in_flight)}};
+  });
   // Every node family reads the one report taken at the start of the render.
   const auto per_node = [this](auto value) {
     return [this, value] {
@@ -94,8 +93,9 @@ GatewayMetrics::GatewayMetrics(const NodeMonitor& monitor)
                      "gauge", {"node"}, per_node([](const Report& r, Series& out) {
                        if (r.heartbeat_age) out.push_back({{r.spec.id}, seconds(*r.heartbeat_age)});
                      }));
-  registry_.callback("autoglm_node_scrape_age_seconds", "Time since the backend's metrics were read",
-                     "gauge", {"node"}, per_node([](const Report& r, Series& out) {
+  registry_.callback("autoglm_node_scrape_age_seconds",
+                     "Time since the backend's metrics were read", "gauge", {"node"},
+                     per_node([](const Report& r, Series& out) {
                        if (r.scrape_age) out.push_back({{r.spec.id}, seconds(*r.scrape_age)});
                      }));
 }
@@ -121,6 +121,41 @@ GatewayMetrics::LatencyBuckets GatewayMetrics::latency_buckets() const {
 }
 
 void GatewayMetrics::retry() { retries_.with(std::vector<std::string>{}).inc(); }
+
+void GatewayMetrics::watch_cache(std::function<cache::CacheStats()> stats) {
+  using Series = metrics::CallbackFamily::Series;
+  using cache::CacheStats;
+  struct Family {
+    const char* name;
+    const char* help;
+    const char* type;
+    double (*value)(const CacheStats&);
+  };
+  static constexpr Family kFamilies[] = {
+      {"autoglm_cache_hits_total", "Answers served from the response cache", "counter",
+       [](const CacheStats& s) { return static_cast<double>(s.hits); }},
+      {"autoglm_cache_misses_total", "Cacheable requests not found (or expired) in the cache",
+       "counter", [](const CacheStats& s) { return static_cast<double>(s.misses); }},
+      {"autoglm_cache_insertions_total", "Answers stored in the response cache", "counter",
+       [](const CacheStats& s) { return static_cast<double>(s.insertions); }},
+      {"autoglm_cache_evictions_total", "Entries pushed out by the byte bound", "counter",
+       [](const CacheStats& s) { return static_cast<double>(s.evictions); }},
+      {"autoglm_cache_expirations_total", "Entries dropped when their TTL passed", "counter",
+       [](const CacheStats& s) { return static_cast<double>(s.expirations); }},
+      {"autoglm_cache_rejected_total", "Answers too large to store", "counter",
+       [](const CacheStats& s) { return static_cast<double>(s.rejected); }},
+      {"autoglm_cache_bytes", "Bytes held by the response cache", "gauge",
+       [](const CacheStats& s) { return static_cast<double>(s.bytes); }},
+      {"autoglm_cache_entries", "Entries in the response cache", "gauge",
+       [](const CacheStats& s) { return static_cast<double>(s.entries); }},
+  };
+  auto shared = std::make_shared<std::function<CacheStats()>>(std::move(stats));
+  for (const Family& f : kFamilies) {
+    registry_.callback(f.name, f.help, f.type, {}, [shared, value = f.value] {
+      return Series{{{}, value((*shared)())}};
+    });
+  }
+}
 
 std::string GatewayMetrics::render(const sched::Snapshot& snapshot) {
   auto nodes = monitor_.report();  // once per render, not once per family

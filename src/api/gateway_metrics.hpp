@@ -6,11 +6,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "api/node_monitor.hpp"
+#include "cache/response_cache.hpp"
 #include "metrics/registry.hpp"
 #include "sched/scheduler.hpp"
 
@@ -28,6 +30,8 @@ class GatewayMetrics {
   void latency(const std::string& model, std::chrono::nanoseconds ttft,
                std::chrono::nanoseconds e2e, std::int64_t output_tokens);
   void retry();
+  // Exposes the response cache's counters (autoglm_cache_*); `stats` is read per render.
+  void watch_cache(std::function<cache::CacheStats()> stats);
 
   // The text format 0.0.4; `snapshot` supplies the scheduler's queue and counters.
   std::string render(const sched::Snapshot& snapshot);
@@ -42,7 +46,7 @@ class GatewayMetrics {
   LatencyBuckets latency_buckets() const;
 
  private:
-  const std::vector<double> latency_bounds_;  // outlives the histograms below
+  const std::vector<double> latency_bounds_;      // outlives the histograms below
   metrics::Histogram all_ttft_{latency_bounds_};  // every model's, for the dashboard
   metrics::Histogram all_e2e_{latency_bounds_};
   metrics::Registry registry_;
@@ -52,7 +56,7 @@ class GatewayMetrics {
   metrics::Family<metrics::Histogram>& e2e_;
   metrics::Family<metrics::Counter>& retries_;
   std::mutex mu_;
-  sched::Snapshot last_;  // the scheduler's state at the latest render (mu_)
+  sched::Snapshot last_;                    // the scheduler's state at the latest render (mu_)
   std::vector<monitor::NodeReport> nodes_;  // the nodes at the latest render (mu_)
   const NodeMonitor& monitor_;
 };

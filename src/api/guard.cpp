@@ -49,11 +49,11 @@ core::Result<std::shared_ptr<tenancy::KeyRing>> key_ring_from_config(
         !key.secret.empty() ? ring->add_secret(spec, key.secret, key.id)
         : hash              ? ring->add_hashed(spec, *hash, key.id)
                             : core::Result<tenancy::KeyInfo>(
-                                  core::invalid_argument("sha256 must be 64 hex digits"));
+                     core::invalid_argument("sha256 must be 64 hex digits"));
     if (!added) {
       // The ring's messages never hold key material.
-      return core::invalid_argument("auth.keys[" + std::to_string(i) + "]: " +
-                                    added.status().message());
+      return core::invalid_argument("auth.keys[" + std::to_string(i) +
+                                    "]: " + added.status().message());
     }
   }
   return ring;
@@ -155,8 +155,8 @@ GuardVerdict Guard::check(std::string_view authorization, std::string_view path,
   bool admin = true;
   if (settings->auth_enabled) {
     if (!tenancy::bearer_token(authorization)) {
-      verdict.status = Status(ErrorCode::kUnauthenticated,
-                              "no API key: send 'Authorization: Bearer <key>'");
+      verdict.status =
+          Status(ErrorCode::kUnauthenticated, "no API key: send 'Authorization: Bearer <key>'");
       verdict.headers.emplace_back("www-authenticate", "Bearer");
       return verdict;
     }
@@ -165,9 +165,9 @@ GuardVerdict Guard::check(std::string_view authorization, std::string_view path,
       principal = tenancy::Principal{std::string(on_behalf_of), "loopback", false};
     }
     if (!principal) {
-      verdict.status = Status(ErrorCode::kUnauthenticated,
-                              "the API key is unknown or revoked (" +
-                                  tenancy::redact_key(authorization) + ")");
+      verdict.status =
+          Status(ErrorCode::kUnauthenticated,
+                 "the API key is unknown or revoked (" + tenancy::redact_key(authorization) + ")");
       verdict.headers.emplace_back("www-authenticate", "Bearer error=\"invalid_token\"");
       return verdict;
     }
@@ -176,9 +176,9 @@ GuardVerdict Guard::check(std::string_view authorization, std::string_view path,
   }
   if (path == "/admin" || path.starts_with("/admin/")) {
     if (!admin) {
-      verdict.status = Status(ErrorCode::kPermissionDenied,
-                              "admin routes need an admin key; this key belongs to tenant '" +
-                                  tenant + "'");
+      verdict.status =
+          Status(ErrorCode::kPermissionDenied,
+                 "admin routes need an admin key; this key belongs to tenant '" + tenant + "'");
       return verdict;
     }
   }
@@ -211,6 +211,10 @@ void Guard::charge_tokens(std::string_view tenant, std::int64_t tokens) {
   rate_.settle_tokens(tenant, 0, tokens);
 }
 
+void Guard::settle_tokens(std::string_view tenant, std::int64_t estimated, std::int64_t actual) {
+  rate_.settle_tokens(tenant, estimated, actual);
+}
+
 core::Result<tenancy::CreatedKey> Guard::create_key(const tenancy::KeySpec& spec) {
   tenancy::Tenant probe;
   probe.id = spec.tenant;
@@ -239,9 +243,10 @@ std::optional<Guard::ListedKey> Guard::find_key(std::string_view id) const {
 
 Status Guard::revoke_key(std::string_view id) {
   if (settings()->config_keys->info(id)) {
-    return Status(ErrorCode::kConflict,
-                  "key '" + std::string(id) +
-                      "' is defined in the configuration file; remove it there and reload (SIGHUP)");
+    return Status(
+        ErrorCode::kConflict,
+        "key '" + std::string(id) +
+            "' is defined in the configuration file; remove it there and reload (SIGHUP)");
   }
   return runtime_keys_.revoke(id);
 }

@@ -37,7 +37,7 @@ inline constexpr std::string_view kOnBehalfOfHeader = "x-autoglm-on-behalf-of";
 // bad reload changes nothing. Keys in clear are hashed here and not kept.
 struct GuardSettings {
   bool auth_enabled = false;
-  tenancy::TenantDirectory tenants;   // configured tenants plus those only keys name
+  tenancy::TenantDirectory tenants;  // configured tenants plus those only keys name
   std::shared_ptr<tenancy::KeyRing> config_keys;
   limits::RequestRate global;
   tenancy::TenantLimits tenant_default;
@@ -64,8 +64,8 @@ class Guard {
   // context path) and, when it may pass, fills context.tenant, .admin and
   // .default_priority. Paths in public_path() pass without a key and without limits.
   // `on_behalf_of` (kOnBehalfOfHeader) counts only with the loopback credential.
-  GuardVerdict check(std::string_view authorization, std::string_view path,
-                     RequestContext& context, std::string_view on_behalf_of = {});
+  GuardVerdict check(std::string_view authorization, std::string_view path, RequestContext& context,
+                     std::string_view on_behalf_of = {});
   // /healthz, /readyz, /livez and /metrics: for probes and scrapers, never limited; and
   // the dashboard's files under /ui/.
   static bool public_path(std::string_view path);
@@ -80,6 +80,9 @@ class Guard {
   // Charges a request's estimated tokens (input + max output) to the tenant's
   // tokens-per-minute bucket. The bucket may go into debt; while it is, check() answers 429.
   void charge_tokens(std::string_view tenant, std::int64_t tokens);
+  // When the request ended: replaces the charged estimate by the tokens it really used
+  // (input + output generated), giving back the difference or charging the excess.
+  void settle_tokens(std::string_view tenant, std::int64_t estimated, std::int64_t actual);
 
   // Swaps in new settings (SIGHUP). Limits change in place; requests in flight keep their
   // slots; keys created at run time stay.

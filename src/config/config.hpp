@@ -62,15 +62,37 @@ struct LoggingConfig {
   bool operator==(const LoggingConfig&) const = default;
 };
 
-// Timeouts and pooling for connections from the gateway to nodes.
+// `upstream.routes.<route>`: one OpenAI route's timeouts; an absent one is the upstream's.
+struct RouteTimeouts {
+  std::optional<Millis> connect_timeout;
+  std::optional<Millis> first_byte_timeout;
+  std::optional<Millis> response_timeout;
+  std::optional<Millis> idle_timeout;
+
+  bool operator==(const RouteTimeouts&) const = default;
+};
+
+// Timeouts, retries and pooling for requests from the gateway to nodes.
 struct UpstreamConfig {
   Millis connect_timeout{2'000};
   Millis response_timeout{300'000};  // whole request, first byte to last
   // From sending a request to the first byte of the answer (a stream's first event); a
   // node that hangs past it is treated as failed and the request retried elsewhere.
   Millis first_byte_timeout{300'000};
-  int max_idle_per_node = 64;        // pooled keep-alive connections kept per node
-  Millis failure_backoff{2'000};     // a node that failed to connect is skipped this long
+  Millis idle_timeout{60'000};  // longest silence between two reads of a streamed answer
+  // Ceiling for the per-request x-autoglm-*-timeout-ms headers (floor: 100 ms).
+  Millis max_timeout_override{3'600'000};
+  std::map<std::string, RouteTimeouts> routes;  // by route, e.g. "/v1/embeddings"
+  int max_idle_per_node = 64;                   // pooled keep-alive connections kept per node
+  Millis failure_backoff{2'000};  // a node that failed to connect is skipped this long
+  // Retries on another node before the first byte reached the client: how many, the
+  // exponential backoff with full jitter between them, and the budget (retries in flight
+  // at most max(retry_budget_min, retry_budget * active requests)).
+  int retries = 2;
+  Millis retry_backoff{25};
+  Millis retry_backoff_max{250};
+  double retry_budget = 0.2;
+  int retry_budget_min = 3;
 
   bool operator==(const UpstreamConfig&) const = default;
 };
@@ -136,10 +158,10 @@ struct SchedulerConfig {
   std::string policy = "dynamic";
   std::optional<PipelineConfig> pipeline;      // when set, used instead of `policy`
   std::map<std::string, PolicyChoice> models;  // per-model overrides
-  Millis tick{10};                  // queued work is retried at least this often
-  Millis feedback_interval{10'000}; // node weights recomputed from measured latencies
-  double cpu_threshold = 0.85;      // a node above gets no new dispatches
-  double memory_threshold = 0.90;   // a node above has its not-yet-started work moved
+  Millis tick{10};                             // queued work is retried at least this often
+  Millis feedback_interval{10'000};            // node weights recomputed from measured latencies
+  double cpu_threshold = 0.85;                 // a node above gets no new dispatches
+  double memory_threshold = 0.90;              // a node above has its not-yet-started work moved
 
   bool operator==(const SchedulerConfig&) const = default;
 };
@@ -187,9 +209,9 @@ struct SlowStartSettings {
 };
 
 struct MonitorConfig {
-  Millis heartbeat{1'000};     // the agents' heartbeat period
-  int missed_heartbeats = 3;   // missed in a row: down
-  Millis scrape_interval{200}; // backend /metrics of nodes without an agent; 0: off
+  Millis heartbeat{1'000};      // the agents' heartbeat period
+  int missed_heartbeats = 3;    // missed in a row: down
+  Millis scrape_interval{200};  // backend /metrics of nodes without an agent; 0: off
   Millis scrape_timeout{1'000};
   HealthCheckConfig health_check;
   OutlierEjectionConfig outlier;
@@ -219,7 +241,7 @@ struct Config {
   MonitorConfig monitor;
   UiConfig ui;
   std::vector<core::NodeSpec> nodes;
-  AuthConfig auth;                   // hardening_config.hpp; reloaded on SIGHUP
+  AuthConfig auth;  // hardening_config.hpp; reloaded on SIGHUP
   std::vector<TenantConfig> tenants;
   LimitsConfig limits;
   CacheConfig cache;

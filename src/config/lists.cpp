@@ -33,6 +33,26 @@ void read_string_list(const Field& field, std::vector<std::string>& out) {
   if (!field.is_null()) out = std::move(items);
 }
 
+void read_route_timeouts(const Field& field, std::map<std::string, RouteTimeouts>& out) {
+  static const std::vector<std::string> kRoutes{"/v1/chat/completions", "/v1/completions",
+                                                "/v1/embeddings"};
+  static const std::vector<std::string> kKeys{"connect-timeout", "first-byte-timeout",
+                                              "response-timeout", "idle-timeout"};
+  std::map<std::string, RouteTimeouts> routes;
+  field.for_each_entry(kRoutes, [&](std::string_view route, const Field& timeouts) {
+    RouteTimeouts& t = routes[std::string(route)];
+    timeouts.for_each_entry(kKeys, [&](std::string_view key, const Field& value) {
+      std::optional<Millis>& target = key == "connect-timeout"      ? t.connect_timeout
+                                      : key == "first-byte-timeout" ? t.first_byte_timeout
+                                      : key == "response-timeout"   ? t.response_timeout
+                                                                    : t.idle_timeout;
+      Millis ms{0};
+      if (value.read_duration(ms, Millis(1), std::chrono::hours(24))) target = ms;
+    });
+  });
+  if (!field.is_null()) out = std::move(routes);
+}
+
 namespace {
 
 bool read_node_url(const Field& field, std::string& out) {

@@ -27,6 +27,11 @@ void read_labels(const Field& field, std::map<std::string, std::string>& out);
 // A trailing '/' on url is dropped. Replaces `out` unless the value is null.
 void read_nodes(const Field& field, std::vector<core::NodeSpec>& out);
 
+// `upstream.routes`: a map from an OpenAI route (/v1/chat/completions, /v1/completions,
+// /v1/embeddings) to {connect-timeout, first-byte-timeout, response-timeout,
+// idle-timeout}, each optional. Replaces `out` unless null.
+void read_route_timeouts(const Field& field, std::map<std::string, RouteTimeouts>& out);
+
 // Items: {profile (required), count (1..1024, default 1)}. Replaces `out` unless null.
 void read_groups(const Field& field, std::vector<SimulatedGroup>& out);
 

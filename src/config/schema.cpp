@@ -125,6 +125,30 @@ std::vector<KeySpec> build_schema() {
        [](const Field& f, Config& c) {
          f.read_duration(c.upstream.first_byte_timeout, milliseconds(1), kDay);
        }},
+      {"upstream.idle-timeout", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.upstream.idle_timeout, milliseconds(1), kDay);
+       }},
+      {"upstream.max-timeout-override", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.upstream.max_timeout_override, milliseconds(100), kDay);
+       }},
+      {"upstream.routes", false,
+       [](const Field& f, Config& c) { read_route_timeouts(f, c.upstream.routes); }},
+      {"upstream.retries", true,
+       [](const Field& f, Config& c) { f.read_int(c.upstream.retries, 0, 10); }},
+      {"upstream.retry-backoff", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.upstream.retry_backoff, milliseconds(0), minutes(1));
+       }},
+      {"upstream.retry-backoff-max", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.upstream.retry_backoff_max, milliseconds(0), minutes(1));
+       }},
+      {"upstream.retry-budget", true,
+       [](const Field& f, Config& c) { f.read_positive_number(c.upstream.retry_budget, 1.0); }},
+      {"upstream.retry-budget-min", true,
+       [](const Field& f, Config& c) { f.read_int(c.upstream.retry_budget_min, 0, 100000); }},
       {"upstream.max-idle-per-node", true,
        [](const Field& f, Config& c) { f.read_int(c.upstream.max_idle_per_node, 0, 4096); }},
       {"upstream.failure-backoff", true,
@@ -152,55 +176,89 @@ std::vector<KeySpec> build_schema() {
          f.read_positive_number(c.scheduler.memory_threshold, 1.0);
        }},
       {"monitor.heartbeat", true,
-       [](const Field& f, Config& c) { f.read_duration(c.monitor.heartbeat, milliseconds(10), hours(1)); }},
+       [](const Field& f, Config& c) {
+         f.read_duration(c.monitor.heartbeat, milliseconds(10), hours(1));
+       }},
       {"monitor.missed-heartbeats", true,
        [](const Field& f, Config& c) { f.read_int(c.monitor.missed_heartbeats, 1, 100); }},
       {"monitor.scrape-interval", true,
-       [](const Field& f, Config& c) { f.read_duration(c.monitor.scrape_interval, milliseconds(0), hours(1)); }},
+       [](const Field& f, Config& c) {
+         f.read_duration(c.monitor.scrape_interval, milliseconds(0), hours(1));
+       }},
       {"monitor.scrape-timeout", true,
-       [](const Field& f, Config& c) { f.read_duration(c.monitor.scrape_timeout, milliseconds(1), minutes(10)); }},
+       [](const Field& f, Config& c) {
+         f.read_duration(c.monitor.scrape_timeout, milliseconds(1), minutes(10));
+       }},
       {"monitor.health-check.enabled", true,
        [](const Field& f, Config& c) { f.read_bool(c.monitor.health_check.enabled); }},
       {"monitor.health-check.path", true,
        [](const Field& f, Config& c) { read_probe_path(f, c.monitor.health_check.path); }},
       {"monitor.health-check.interval", true,
-       [](const Field& f, Config& c) { f.read_duration(c.monitor.health_check.interval, milliseconds(10), hours(1)); }},
+       [](const Field& f, Config& c) {
+         f.read_duration(c.monitor.health_check.interval, milliseconds(10), hours(1));
+       }},
       {"monitor.health-check.timeout", true,
-       [](const Field& f, Config& c) { f.read_duration(c.monitor.health_check.timeout, milliseconds(1), minutes(10)); }},
+       [](const Field& f, Config& c) {
+         f.read_duration(c.monitor.health_check.timeout, milliseconds(1), minutes(10));
+       }},
       {"monitor.health-check.healthy-threshold", true,
-       [](const Field& f, Config& c) { f.read_int(c.monitor.health_check.healthy_threshold, 1, 100); }},
+       [](const Field& f, Config& c) {
+         f.read_int(c.monitor.health_check.healthy_threshold, 1, 100);
+       }},
       {"monitor.health-check.unhealthy-threshold", true,
-       [](const Field& f, Config& c) { f.read_int(c.monitor.health_check.unhealthy_threshold, 1, 100); }},
+       [](const Field& f, Config& c) {
+         f.read_int(c.monitor.health_check.unhealthy_threshold, 1, 100);
+       }},
       {"monitor.outlier.enabled", true,
        [](const Field& f, Config& c) { f.read_bool(c.monitor.outlier.enabled); }},
       {"monitor.outlier.consecutive-5xx", true,
        [](const Field& f, Config& c) { f.read_int(c.monitor.outlier.consecutive_5xx, 0, 10000); }},
       {"monitor.outlier.consecutive-gateway-failure", true,
-       [](const Field& f, Config& c) { f.read_int(c.monitor.outlier.consecutive_gateway_failure, 0, 10000); }},
+       [](const Field& f, Config& c) {
+         f.read_int(c.monitor.outlier.consecutive_gateway_failure, 0, 10000);
+       }},
       {"monitor.outlier.interval", true,
-       [](const Field& f, Config& c) { f.read_duration(c.monitor.outlier.interval, milliseconds(10), hours(1)); }},
+       [](const Field& f, Config& c) {
+         f.read_duration(c.monitor.outlier.interval, milliseconds(10), hours(1));
+       }},
       {"monitor.outlier.base-ejection-time", true,
-       [](const Field& f, Config& c) { f.read_duration(c.monitor.outlier.base_ejection_time, milliseconds(1), kDay); }},
+       [](const Field& f, Config& c) {
+         f.read_duration(c.monitor.outlier.base_ejection_time, milliseconds(1), kDay);
+       }},
       {"monitor.outlier.max-ejection-time", true,
-       [](const Field& f, Config& c) { f.read_duration(c.monitor.outlier.max_ejection_time, milliseconds(1), kDay); }},
+       [](const Field& f, Config& c) {
+         f.read_duration(c.monitor.outlier.max_ejection_time, milliseconds(1), kDay);
+       }},
       {"monitor.outlier.max-ejection-percent", true,
-       [](const Field& f, Config& c) { f.read_int(c.monitor.outlier.max_ejection_percent, 0, 100); }},
+       [](const Field& f, Config& c) {
+         f.read_int(c.monitor.outlier.max_ejection_percent, 0, 100);
+       }},
       {"monitor.breaker.enabled", true,
        [](const Field& f, Config& c) { f.read_bool(c.monitor.breaker.enabled); }},
       {"monitor.breaker.failure-threshold", true,
-       [](const Field& f, Config& c) { f.read_int(c.monitor.breaker.failure_threshold, 1, 10000); }},
+       [](const Field& f, Config& c) {
+         f.read_int(c.monitor.breaker.failure_threshold, 1, 10000);
+       }},
       {"monitor.breaker.open-time", true,
-       [](const Field& f, Config& c) { f.read_duration(c.monitor.breaker.open_time, milliseconds(1), kDay); }},
+       [](const Field& f, Config& c) {
+         f.read_duration(c.monitor.breaker.open_time, milliseconds(1), kDay);
+       }},
       {"monitor.breaker.half-open-trials", true,
        [](const Field& f, Config& c) { f.read_int(c.monitor.breaker.half_open_trials, 1, 1000); }},
       {"monitor.breaker.max-pending", true,
        [](const Field& f, Config& c) { f.read_int(c.monitor.breaker.max_pending, 0, 1000000); }},
       {"monitor.slow-start.window", true,
-       [](const Field& f, Config& c) { f.read_duration(c.monitor.slow_start.window, milliseconds(0), kDay); }},
+       [](const Field& f, Config& c) {
+         f.read_duration(c.monitor.slow_start.window, milliseconds(0), kDay);
+       }},
       {"monitor.slow-start.aggression", true,
-       [](const Field& f, Config& c) { f.read_positive_number(c.monitor.slow_start.aggression, 100.0); }},
+       [](const Field& f, Config& c) {
+         f.read_positive_number(c.monitor.slow_start.aggression, 100.0);
+       }},
       {"monitor.slow-start.min-weight", true,
-       [](const Field& f, Config& c) { f.read_positive_number(c.monitor.slow_start.min_weight, 1.0); }},
+       [](const Field& f, Config& c) {
+         f.read_positive_number(c.monitor.slow_start.min_weight, 1.0);
+       }},
       {"ui.enabled", true, [](const Field& f, Config& c) { f.read_bool(c.ui.enabled); }},
       {"ui.dir", true, [](const Field& f, Config& c) { f.read_nonempty_string(c.ui.dir); }},
       {"nodes", false, [](const Field& f, Config& c) { read_nodes(f, c.nodes); }},
@@ -240,7 +298,9 @@ std::vector<KeySpec> build_schema() {
       {"limits.global.burst", true,
        [](const Field& f, Config& c) { read_rate(f, c.limits.global_burst); }},
       {"limits.tenant-default.requests-per-second", true,
-       [](const Field& f, Config& c) { read_rate(f, c.limits.tenant_default.requests_per_second); }},
+       [](const Field& f, Config& c) {
+         read_rate(f, c.limits.tenant_default.requests_per_second);
+       }},
       {"limits.tenant-default.burst", true,
        [](const Field& f, Config& c) { read_rate(f, c.limits.tenant_default.burst); }},
       {"limits.tenant-default.tokens-per-minute", true,
@@ -248,7 +308,9 @@ std::vector<KeySpec> build_schema() {
          read_tokens_per_minute(f, c.limits.tenant_default.tokens_per_minute);
        }},
       {"limits.tenant-default.max-concurrent", true,
-       [](const Field& f, Config& c) { read_max_concurrent(f, c.limits.tenant_default.max_concurrent); }},
+       [](const Field& f, Config& c) {
+         read_max_concurrent(f, c.limits.tenant_default.max_concurrent);
+       }},
       {"cache.enabled", true, [](const Field& f, Config& c) { f.read_bool(c.cache.enabled); }},
       {"cache.ttl", true,
        [](const Field& f, Config& c) { f.read_duration(c.cache.ttl, milliseconds(1), kDay); }},

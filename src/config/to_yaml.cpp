@@ -69,7 +69,8 @@ void emit_pipeline(YAML::Emitter& out, const PipelineConfig& pipeline) {
   out << YAML::BeginMap;
   out << YAML::Key << "filters" << YAML::Value << YAML::Flow << pipeline.filters;
   out << YAML::Key << "scorers" << YAML::Value << YAML::Flow << YAML::BeginMap;
-  for (const auto& [name, weight] : pipeline.scorers) out << YAML::Key << name << YAML::Value << weight;
+  for (const auto& [name, weight] : pipeline.scorers)
+    out << YAML::Key << name << YAML::Value << weight;
   out << YAML::EndMap;
   out << YAML::Key << "picker" << YAML::Value << pipeline.picker;
   out << YAML::EndMap;
@@ -107,8 +108,33 @@ void emit_logging_upstream_scheduler(YAML::Emitter& out, const Config& config) {
       << format_duration(upstream.response_timeout);
   out << YAML::Key << "first-byte-timeout" << YAML::Value
       << format_duration(upstream.first_byte_timeout);
+  out << YAML::Key << "idle-timeout" << YAML::Value << format_duration(upstream.idle_timeout);
+  out << YAML::Key << "max-timeout-override" << YAML::Value
+      << format_duration(upstream.max_timeout_override);
+  if (!upstream.routes.empty()) {
+    out << YAML::Key << "routes" << YAML::Value << YAML::BeginMap;
+    for (const auto& [route, t] : upstream.routes) {
+      out << YAML::Key << route << YAML::Value << YAML::BeginMap;
+      const std::pair<const char*, const std::optional<Millis>*> fields[] = {
+          {"connect-timeout", &t.connect_timeout},
+          {"first-byte-timeout", &t.first_byte_timeout},
+          {"response-timeout", &t.response_timeout},
+          {"idle-timeout", &t.idle_timeout}};
+      for (const auto& [key, value] : fields) {
+        if (*value) out << YAML::Key << key << YAML::Value << format_duration(**value);
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
   out << YAML::Key << "max-idle-per-node" << YAML::Value << upstream.max_idle_per_node;
   out << YAML::Key << "failure-backoff" << YAML::Value << format_duration(upstream.failure_backoff);
+  out << YAML::Key << "retries" << YAML::Value << upstream.retries;
+  out << YAML::Key << "retry-backoff" << YAML::Value << format_duration(upstream.retry_backoff);
+  out << YAML::Key << "retry-backoff-max" << YAML::Value
+      << format_duration(upstream.retry_backoff_max);
+  out << YAML::Key << "retry-budget" << YAML::Value << upstream.retry_budget;
+  out << YAML::Key << "retry-budget-min" << YAML::Value << upstream.retry_budget_min;
   out << YAML::EndMap;
 
   out << YAML::Key << "scheduler" << YAML::Value << YAML::BeginMap;

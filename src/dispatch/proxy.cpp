@@ -1,10 +1,8 @@
 #include "dispatch/proxy.hpp"
 
-#include "dispatch/token_counter.hpp"
+#include <spdlog/spdlog.h>
 
 #include <array>
-#include <optional>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,7 +10,9 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
+#include <optional>
+
+#include "dispatch/token_counter.hpp"
 
 namespace autoglm::dispatch {
 
@@ -66,6 +66,7 @@ Proxy::Proxy(NodeSet& nodes, UpstreamPool& pool, ProxyOptions options)
 
 asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_t index,
                                             std::string_view upstream_target,
+                                            const limits::Timeouts& timeouts,
                                             const ExtraHeaders& extra_headers,
                                             const std::function<void()>& on_first_byte,
                                             UpstreamStop* stop, bool may_retry) {
@@ -79,12 +80,19 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_slot;
   Upstream upstream;
   beast::error_code failure;  // why the last attempt failed, when it did
-  const auto first_byte_budget = std::min(options_.first_byte_timeout, options_.response_timeout);
+  const auto first_byte_budget = std::min(timeouts.first_byte, timeouts.total);
+  // What is left of the total, and for a stream's next read at most the idle timeout.
+  const auto time_left = [&] {
+    return std::max(core::Duration(std::chrono::milliseconds(1)),
+                    timeouts.total - (std::chrono::steady_clock::now() - began));
+  };
 
   // A pooled connection the node closed meanwhile fails before any byte of an answer:
   // then one fresh connection is tried before the node is called unreachable.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    upstream = co_await pool_.acquire(index, attempt == 0);
+    upstream = co_await pool_.acquire(
+        index, attempt == 0,
+        std::chrono::duration_cast<std::chrono::milliseconds>(timeouts.connect));
     if (!upstream.stream) break;
     if (stop) stop->attach(executor, upstream.stream.get());
     if (stopped()) break;
@@ -146,10 +154,9 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (on_first_byte) on_first_byte();
   };
 
-  const auto rest_of_response = [&] {
-    upstream.stream->expires_after(options_.response_timeout -
-                                   std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       std::chrono::steady_clock::now() - began));
+  const auto rest_of_response = [&] { upstream.stream->expires_after(time_left()); };
+  const auto next_stream_read = [&] {
+    upstream.stream->expires_after(std::min(timeouts.idle_stream, time_left()));
   };
   if (!is_event_stream(head)) {
     if (stop) stop->detach();
@@ -188,8 +195,8 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       const bool was_stopped = stopped();
       if (stop) stop->detach();
       if (was_stopped) co_return ProxyResult{ProxyOutcome::kStopped, 0};
-      spdlog::warn("request {}: node {} failed before its stream began: {}",
-                   exchange.request_id(), node.spec.id, ec.message());
+      spdlog::warn("request {}: node {} failed before its stream began: {}", exchange.request_id(),
+                   node.spec.id, ec.message());
       nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
       pool_.drop(index);
       ProxyResult unreachable{ProxyOutcome::kNodeUnreachable, 0};
@@ -199,7 +206,6 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     first_n = n;
   }
   if (stop) stop->detach();
-  rest_of_response();
   nodes_.mark_ok(index);
   began_answer();
 
@@ -221,10 +227,11 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     }
     if (parser.is_done()) break;
     beast::error_code ec;
+    next_stream_read();
     std::tie(ec, n) = co_await read_some();
     if (ec) {
-      spdlog::warn("request {}: stream from node {} broke: {}", exchange.request_id(),
-                   node.spec.id, ec.message());
+      spdlog::warn("request {}: stream from node {} broke: {}", exchange.request_id(), node.spec.id,
+                   ec.message());
       nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
       co_await exchange.write_chunk(kBrokenStreamEvent);
       co_await exchange.end_stream();

@@ -2,20 +2,20 @@
 // chunk by chunk. Decides nothing about *where*: the caller picks the node.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
-#include <string_view>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "dispatch/node_set.hpp"
 #include "dispatch/upstream_pool.hpp"
 #include "dispatch/upstream_stop.hpp"
 #include "http/server.hpp"
+#include "limits/timeouts.hpp"
 #include "monitor/request_outcome.hpp"
 
 namespace autoglm::dispatch {
@@ -35,15 +35,12 @@ enum class ProxyOutcome {
 bool is_retryable_status(unsigned status);
 
 struct ProxyOptions {
-  std::chrono::milliseconds response_timeout{300'000};  // whole request
-  // From sending the request to the first byte of the answer (a stream's first event).
-  std::chrono::milliseconds first_byte_timeout{300'000};
-  std::chrono::milliseconds failure_backoff{2'000};
+  std::chrono::milliseconds failure_backoff{2'000};  // a node that failed is skipped this long
 };
 
 struct ProxyResult {
   ProxyOutcome outcome = ProxyOutcome::kNodeUnreachable;
-  unsigned status = 0;  // the node's HTTP status when relayed
+  unsigned status = 0;                                // the node's HTTP status when relayed
   std::chrono::steady_clock::duration first_byte{0};  // from forward() to the first body byte
   std::chrono::steady_clock::duration total{0};       // from forward() to the last byte
   std::int64_t output_tokens = 0;  // from the answer's usage, else counted stream events
@@ -60,13 +57,16 @@ class Proxy {
 
   // Sends `exchange`'s request body to node `index` as POST `upstream_target`, relaying the
   // answer with an x-autoglm-node header. A broken stream ends with an SSE error event and
-  // `data: [DONE]`, never a hang.
+  // `data: [DONE]`, never a hang. `timeouts`: connect; first_byte from sending to the first
+  // byte of the answer (a stream's first event); total for the whole exchange; idle_stream
+  // the longest wait for the next bytes of a streamed answer.
   // `on_first_byte` runs once when the node's answer begins (the task has started).
   // `stop`, when given, can take the request back until then (outcome kStopped).
   // `may_retry`: a retryable status (is_retryable_status) is not relayed but returned as
   // kRefused, so the caller can try another node.
   asio::awaitable<ProxyResult> forward(http::Exchange& exchange, std::size_t index,
                                        std::string_view upstream_target,
+                                       const limits::Timeouts& timeouts,
                                        const ExtraHeaders& extra_headers = {},
                                        const std::function<void()>& on_first_byte = {},
                                        UpstreamStop* stop = nullptr, bool may_retry = false);

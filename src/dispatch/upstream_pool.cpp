@@ -11,8 +11,7 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 }
 
 UpstreamPool::UpstreamPool(asio::io_context& io, NodeSet& nodes,
-                           std::chrono::milliseconds connect_timeout,
-                           std::size_t max_idle_per_node)
+                           std::chrono::milliseconds connect_timeout, std::size_t max_idle_per_node)
     : io_(io), nodes_(nodes), connect_timeout_(connect_timeout), max_idle_(max_idle_per_node) {}
 
 UpstreamPool::NodePool& UpstreamPool::pool(std::size_t index) {
@@ -21,7 +20,8 @@ UpstreamPool::NodePool& UpstreamPool::pool(std::size_t index) {
   return *pools_[index];
 }
 
-asio::awaitable<Upstream> UpstreamPool::acquire(std::size_t index, bool allow_reuse) {
+asio::awaitable<Upstream> UpstreamPool::acquire(std::size_t index, bool allow_reuse,
+                                                std::chrono::milliseconds connect_timeout) {
   if (allow_reuse) {
     NodePool& idle = pool(index);
     std::unique_lock lock(idle.mu);
@@ -36,7 +36,7 @@ asio::awaitable<Upstream> UpstreamPool::acquire(std::size_t index, bool allow_re
   auto [rec, endpoints] = co_await resolver.async_resolve(node.host, node.port, kNoThrow);
   if (rec) co_return Upstream{};
   auto stream = std::make_unique<beast::tcp_stream>(io_);
-  stream->expires_after(connect_timeout_);
+  stream->expires_after(connect_timeout.count() > 0 ? connect_timeout : connect_timeout_);
   auto [cec, ep] = co_await stream->async_connect(endpoints, kNoThrow);
   if (cec) co_return Upstream{};
   stream->expires_never();

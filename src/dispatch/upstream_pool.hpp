@@ -2,14 +2,13 @@
 // Thread-safe: connections are handed out to one request at a time and given back.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include "dispatch/node_set.hpp"
 
@@ -30,9 +29,11 @@ class UpstreamPool {
   UpstreamPool(asio::io_context& io, NodeSet& nodes, std::chrono::milliseconds connect_timeout,
                std::size_t max_idle_per_node);
 
-  // A pooled connection to node `index` when there is one, else a new one.
-  // Returns an empty stream when the node cannot be reached (connect failed or timed out).
-  asio::awaitable<Upstream> acquire(std::size_t index, bool allow_reuse = true);
+  // A pooled connection to node `index` when there is one, else a new one, connected
+  // within `connect_timeout` (0: the pool's own). Returns an empty stream when the node
+  // cannot be reached (connect failed or timed out).
+  asio::awaitable<Upstream> acquire(std::size_t index, bool allow_reuse = true,
+                                    std::chrono::milliseconds connect_timeout = {});
   void release(std::size_t index, Upstream upstream);
   // Closes every pooled connection of a node (it failed or went away).
   void drop(std::size_t index);

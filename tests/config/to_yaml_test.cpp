@@ -76,7 +76,21 @@ TEST(ToYaml, EveryFieldRoundTrips) {
   config.database.username = "null";
   config.workflow = {false, Millis(250), Millis(5'000), 7, 3};
   config.logging = {"trace", "json"};
-  config.upstream = {Millis(1), Millis(7'200'000), Millis(4'321), 0, Millis(999)};
+  config.upstream = {Millis(1),
+                     Millis(7'200'000),
+                     Millis(4'321),
+                     Millis(3'000),
+                     Millis(100),
+                     {},
+                     0,
+                     Millis(999),
+                     0,
+                     Millis(0),
+                     Millis(60'000),
+                     1.0,
+                     0};
+  config.upstream.routes["/v1/embeddings"].idle_timeout = Millis(5);
+  config.upstream.routes["/v1/completions"].connect_timeout = Millis(86'400'000);
   config.monitor.heartbeat = Millis(250);
   config.monitor.scrape_interval = Millis(0);
   config.monitor.health_check.path = "/healthz";

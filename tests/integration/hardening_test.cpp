@@ -200,6 +200,11 @@ TEST_F(HardeningTest, ASecondIdenticalTemperatureZeroRequestIsACacheHit) {
   auto counters = json::parse(stats.body).as_object();
   EXPECT_EQ(counters.at("hits").to_number<std::int64_t>(), 2) << stats.body;
   EXPECT_GE(counters.at("misses").to_number<std::int64_t>(), 2);
+  // The same counters on /metrics, for Prometheus.
+  auto metrics = http_request(port(), "GET", "/metrics", "", as(kAdminKey));
+  EXPECT_NE(metrics.body.find("\nautoglm_cache_hits_total 2\n"), std::string::npos)
+      << metrics.body.substr(0, 2000);
+  EXPECT_NE(metrics.body.find("# TYPE autoglm_cache_bytes gauge"), std::string::npos);
 }
 
 TEST_F(HardeningTest, CanaryRouteSendsTrafficToItsSubsetAndSighupChangesIt) {
@@ -222,6 +227,34 @@ TEST_F(HardeningTest, CanaryRouteSendsTrafficToItsSubsetAndSighupChangesIt) {
   EXPECT_NE(gateway_.process->log().find("keeping the running one"), std::string::npos)
       << gateway_.process->log();
   EXPECT_TRUE(gateway_.process->running());
+}
+
+// Tokens per minute are charged the estimate (input + max output) at admission and
+// corrected to what the answer used: a request without max_tokens is estimated at the
+// gateway's default (256) but the node generates its own (128), so the corrected bucket
+// admits about twice as many requests as the estimates alone would.
+TEST(TokensPerMinute, TheBucketIsCorrectedToTheTokensReallyUsed) {
+  TempDir dir;
+  auto path = dir.write(
+      "gateway.yaml",
+      "server: {port: 0, host: 127.0.0.1, drain-pause: 0s}\n"
+      "database: {url: 'sqlite://" + (dir.path() / "autoglm.db").string() + "'}\n"
+      "cluster:\n  simulated:\n    enabled: true\n    speedup: 50\n"
+      "    nodes: [{profile: h100-80gb-8b, count: 1}]\n"
+      "auth:\n  enabled: true\n  keys:\n"
+      "    - {id: key_acme, tenant: acme, key: " + std::string(kAcmeKey) + "}\n"
+      "tenants:\n  - {id: acme, limits: {tokens-per-minute: 1000}}\n");
+  auto gateway = start_autoglm(dir, "gateway", {"serve", "-c", path.string()});
+  const std::string body = std::string(R"({"model":")") + kModel +
+                           R"(","messages":[{"role":"user","content":"hi"}]})";
+  int served = 0;
+  for (int i = 0; i < 7; ++i) {
+    auto r = http_request(gateway.port, "POST", "/v1/chat/completions", body, as(kAcmeKey));
+    if (r.status != 200) break;
+    ++served;
+  }
+  // Estimates alone (about 266 each) would put the bucket in debt after 4 requests.
+  EXPECT_EQ(served, 7) << gateway.process->log();
 }
 
 TEST(DrainPause, ReadinessTurns503AtOnceWhileStillServingDuringThePause) {

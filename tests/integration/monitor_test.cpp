@@ -1,12 +1,8 @@
 // Execution monitoring end to end: real simnodes and agents behind the real gateway. A node
 // killed mid-stream, a node that hangs, nodes registered and drained at run time, and an
 // agent's heartbeats.
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <future>
 #include <thread>
 
@@ -15,6 +11,7 @@
 
 #include "integration/http_client.hpp"
 #include "integration/process.hpp"
+#include "integration/raw_server.hpp"
 
 namespace autoglm::testing {
 namespace {
@@ -116,43 +113,8 @@ TEST(Monitoring, NodeKilledMidStreamEndsTheStreamCleanlyAndStopsGettingWork) {
       << node_report(gw.port, serving);
 }
 
-// Accepts connections and reads, never answers: a backend that hangs.
-class HangingServer {
- public:
-  HangingServer() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    ::listen(fd_, 64);
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        int c = ::accept(fd_, nullptr, nullptr);
-        if (c < 0) break;
-        clients_.push_back(c);
-      }
-    });
-  }
-  ~HangingServer() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    thread_.join();
-    for (int c : clients_) ::close(c);
-  }
-  std::uint16_t port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::vector<int> clients_;
-  std::thread thread_;
-};
+// Accepts connections and never answers: a backend that hangs.
+class HangingServer : public RawServer {};
 
 TEST(Monitoring, HangingNodeTimesOutAndTheRequestIsServedElsewhere) {
   TempDir dir;
