@@ -33,8 +33,8 @@ core::Result<store::DagRunId> tenant_run(WorkflowService& svc, const std::string
 asio::awaitable<void> submit(WorkflowService& svc, http::Exchange& ex, const RequestContext& ctx) {
   const workflow::SubmitContext submit_ctx{ctx.tenant, header(ex, "idempotency-key")};
   const std::string& body = ex.request().body();
-  auto sub = co_await on_workers(svc.workers(),
-                                 [&] { return svc.engine().submit_dag(body, submit_ctx); });
+  auto sub =
+      co_await on_workers(svc.workers(), [&] { return svc.engine().submit_dag(body, submit_ctx); });
   if (!sub) co_return co_await respond_error(ex, sub.status());
   svc.wake();
   co_await respond_json(ex, sub->created ? 201 : 200, dag_run_json(sub->record));
@@ -52,36 +52,17 @@ asio::awaitable<void> status(WorkflowService& svc, http::Exchange& ex, const Req
 }
 
 asio::awaitable<void> list(WorkflowService& svc, http::Exchange& ex, const RequestContext& ctx) {
-  std::optional<store::TaskState> state;
-  if (auto s = query_param(ex, "state"); s && !s->empty()) {
-    state = store::task_state_from_name(*s);
-    if (!state) {
-      co_return co_await respond_error(
-          ex, core::invalid_argument("state must be running, succeeded, failed or cancelled",
-                                     "state"));
-    }
-  }
-  std::size_t limit = 50;
-  if (auto l = query_param(ex, "limit"); l && !l->empty()) {
-    const auto n = parse_record_id(*l);
-    if (!n || *n > 1000) {
-      co_return co_await respond_error(ex, core::invalid_argument("limit must be 1-1000", "limit"));
-    }
-    limit = static_cast<std::size_t>(*n);
-  }
-  // The store lists every tenant's runs; keep the caller's, newest first.
-  auto runs = co_await on_workers(svc.workers(),
-                                  [&] { return svc.engine().list_dag_runs(state, 100000); });
-  if (!runs) co_return co_await respond_error(ex, runs.status());
+  auto query = workflow_http::list_query(ex, ctx.tenant, "running, succeeded, failed or cancelled");
+  if (!query) co_return co_await respond_error(ex, query.status());
+  auto page =
+      co_await on_workers(svc.workers(), [&] { return svc.engine().page_dag_runs(*query); });
+  if (!page) co_return co_await respond_error(ex, page.status());
   json::array data;
-  for (const auto& r : *runs) {
-    if (r.input.tenant != ctx.tenant) continue;
-    if (data.size() == limit) break;
-    data.push_back(dag_run_json(r));
-  }
+  for (const auto& r : page->runs) data.push_back(dag_run_json(r));
   json::object out;
   out["object"] = "list";
   out["data"] = std::move(data);
+  out["next_cursor"] = page->next_cursor;
   co_await respond_json(ex, 200, out);
 }
 

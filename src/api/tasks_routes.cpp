@@ -1,10 +1,9 @@
 // /v1/tasks: submit, read, list and cancel durable async tasks, and follow one task's
 // state changes as server-sent events.
-#include <chrono>
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
+#include <chrono>
 
 #include "api/gateway.hpp"
 #include "api/workflow_http.hpp"
@@ -58,28 +57,9 @@ asio::awaitable<void> get(WorkflowService& svc, http::Exchange& ex, const Reques
   co_await respond_json(ex, 200, task_json(*task));
 }
 
-core::Result<store::TaskQuery> list_query(const http::Exchange& ex, const std::string& tenant) {
-  store::TaskQuery query;
-  query.tenant = tenant;
-  if (auto state = query_param(ex, "state"); state && !state->empty()) {
-    query.state = store::task_state_from_name(*state);
-    if (!query.state) {
-      return core::invalid_argument("state must be pending, queued, running, succeeded, failed, "
-                                    "skipped or cancelled",
-                                    "state");
-    }
-  }
-  if (auto limit = query_param(ex, "limit"); limit && !limit->empty()) {
-    const auto n = parse_record_id(*limit);
-    if (!n || *n > 1000) return core::invalid_argument("limit must be 1-1000", "limit");
-    query.limit = static_cast<std::size_t>(*n);
-  }
-  if (auto cursor = query_param(ex, "cursor")) query.cursor = *cursor;
-  return query;
-}
-
 asio::awaitable<void> list(WorkflowService& svc, http::Exchange& ex, const RequestContext& ctx) {
-  auto query = list_query(ex, ctx.tenant);
+  auto query = workflow_http::list_query(
+      ex, ctx.tenant, "pending, queued, running, succeeded, failed, skipped or cancelled");
   if (!query) co_return co_await respond_error(ex, query.status());
   auto page = co_await on_workers(svc.workers(), [&] { return svc.engine().list_tasks(*query); });
   if (!page) co_return co_await respond_error(ex, page.status());
@@ -105,7 +85,8 @@ asio::awaitable<void> cancel(WorkflowService& svc, http::Exchange& ex, const Req
 }
 
 std::string sse_event(const store::TaskEvent& e) {
-  return "id: " + std::to_string(e.seq) + "\nevent: " + std::string(store::task_state_name(e.state)) +
+  return "id: " + std::to_string(e.seq) +
+         "\nevent: " + std::string(store::task_state_name(e.state)) +
          "\ndata: " + json::serialize(task_event_json(e)) + "\n\n";
 }
 

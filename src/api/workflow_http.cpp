@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/workflow_json.hpp"
 #include "http/errors.hpp"
 
 namespace autoglm::api::workflow_http {
@@ -69,6 +70,25 @@ std::optional<std::string> query_param(const http::Exchange& exchange, std::stri
 
 core::Status not_found(std::string_view what, std::string_view id) {
   return core::not_found("no " + std::string(what) + " '" + std::string(id) + "'", "id");
+}
+
+core::Result<store::TaskQuery> list_query(const http::Exchange& exchange, const std::string& tenant,
+                                          std::string_view states) {
+  store::TaskQuery query;
+  query.tenant = tenant;
+  if (auto state = query_param(exchange, "state"); state && !state->empty()) {
+    query.state = store::task_state_from_name(*state);
+    if (!query.state) {
+      return core::invalid_argument("state must be " + std::string(states), "state");
+    }
+  }
+  if (auto limit = query_param(exchange, "limit"); limit && !limit->empty()) {
+    const auto n = parse_record_id(*limit);
+    if (!n || *n > 1000) return core::invalid_argument("limit must be 1-1000", "limit");
+    query.limit = static_cast<std::size_t>(*n);
+  }
+  if (auto cursor = query_param(exchange, "cursor")) query.cursor = *cursor;
+  return query;
 }
 
 }  // namespace autoglm::api::workflow_http

@@ -3,12 +3,6 @@
 // Asio inside: include only from api/ .cpp files.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <string_view>
-#include <type_traits>
-#include <utility>
-
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -16,10 +10,16 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "api/gateway.hpp"
 #include "core/status.hpp"
 #include "http/server.hpp"
+#include "store/records.hpp"
 
 namespace autoglm::api {
 class WorkflowService;
@@ -38,8 +38,7 @@ Gateway::RouteHandler bind_route(WorkflowService& service, Fn fn) {
 // Runs `fn` (which may block on the store) on `pool`, then resumes the calling coroutine
 // on its own executor with fn's result. The I/O thread is free meanwhile.
 template <typename F>
-boost::asio::awaitable<std::invoke_result_t<F&>> on_workers(boost::asio::thread_pool& pool,
-                                                            F fn) {
+boost::asio::awaitable<std::invoke_result_t<F&>> on_workers(boost::asio::thread_pool& pool, F fn) {
   namespace asio = boost::asio;
   std::optional<std::invoke_result_t<F&>> out;
   co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
@@ -63,6 +62,11 @@ boost::asio::awaitable<void> respond_error(http::Exchange& exchange, const core:
 std::string header(const http::Exchange& exchange, std::string_view name);
 // A query parameter of the request target, percent-decoded; nullopt when absent.
 std::optional<std::string> query_param(const http::Exchange& exchange, std::string_view name);
+
+// ?state=&limit=&cursor= of a list route, for `tenant`'s records only. `states` words the
+// error for an unknown state (e.g. "running, succeeded, failed or cancelled").
+core::Result<store::TaskQuery> list_query(const http::Exchange& exchange, const std::string& tenant,
+                                          std::string_view states);
 
 // "no <what> <id>": what another tenant's record answers too, so ids do not leak.
 core::Status not_found(std::string_view what, std::string_view id);

@@ -338,29 +338,34 @@ Result<TaskRecord> PostgresStore::get_task(TaskId id) {
   });
 }
 
+pg::Rows PostgresStore::select_page(Tx& tx, const char* table, const char* columns,
+                                    const TaskQuery& query, std::optional<TaskId> before) {
+  std::string sql = std::string("SELECT ") + columns + " FROM " + table + " WHERE TRUE";
+  pg::Params params;
+  int n = 0;
+  if (query.state) {
+    sql += " AND state = $" + std::to_string(++n);
+    params.add(task_state_name(*query.state));
+  }
+  if (query.tenant) {
+    sql += " AND tenant = $" + std::to_string(++n);
+    params.add(*query.tenant);
+  }
+  if (before) {
+    sql += " AND id < $" + std::to_string(++n);
+    params.add(*before);
+  }
+  sql += " ORDER BY id DESC LIMIT $" + std::to_string(++n);
+  params.add(static_cast<std::int64_t>(query.limit + 1));
+  return tx.exec(sql, params);
+}
+
 Result<TaskPage> PostgresStore::list_tasks(const TaskQuery& query) {
   auto start = rows::page_start(query);
   if (!start) return start.status();
   const std::optional<TaskId> before = *start;
   return transact([&](Tx& tx) -> Result<TaskPage> {
-    std::string sql = std::string("SELECT ") + rows::kTaskColumns + " FROM tasks WHERE TRUE";
-    pg::Params params;
-    int n = 0;
-    if (query.state) {
-      sql += " AND state = $" + std::to_string(++n);
-      params.add(task_state_name(*query.state));
-    }
-    if (query.tenant) {
-      sql += " AND tenant = $" + std::to_string(++n);
-      params.add(*query.tenant);
-    }
-    if (before) {
-      sql += " AND id < $" + std::to_string(++n);
-      params.add(*before);
-    }
-    sql += " ORDER BY id DESC LIMIT $" + std::to_string(++n);
-    params.add(static_cast<std::int64_t>(query.limit + 1));
-    auto r = tx.exec(sql, params);
+    auto r = select_page(tx, "tasks", rows::kTaskColumns, query, before);
     TaskPage page;
     for (int i = 0; i < r.size(); ++i) page.tasks.push_back(rows::read_task(r[i]));
     rows::finish_page(page, query.limit);

@@ -17,6 +17,7 @@ namespace autoglm::store {
 namespace pg {
 class Pool;
 class Connection;
+class Rows;
 }  // namespace pg
 
 struct PostgresOptions {
@@ -68,6 +69,7 @@ class PostgresStore final : public Store {
   Result<std::vector<TaskRecord>> dag_nodes(DagRunId id) override;
   Result<std::vector<DagRunRecord>> list_dag_runs(std::optional<TaskState> state,
                                                   std::size_t limit) override;
+  Result<DagRunPage> page_dag_runs(const TaskQuery& query) override;
   Status update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now,
                           std::int64_t fence) override;
   Status finish_dag_run(DagRunId id, TaskState state, Time now, std::int64_t fence) override;
@@ -82,6 +84,9 @@ class PostgresStore final : public Store {
 
  private:
   class Tx;
+  // One list page of `table` (tasks or dag_runs) for `query`, limit + 1 rows, newest first.
+  static pg::Rows select_page(Tx& tx, const char* table, const char* columns,
+                              const TaskQuery& query, std::optional<TaskId> before);
   explicit PostgresStore(std::unique_ptr<pg::Pool> pool);
 
   // Runs `body(Tx&)` in one transaction on a pooled connection; retries it on

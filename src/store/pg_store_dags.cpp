@@ -76,6 +76,19 @@ Result<std::vector<DagRunRecord>> PostgresStore::list_dag_runs(std::optional<Tas
   });
 }
 
+Result<DagRunPage> PostgresStore::page_dag_runs(const TaskQuery& query) {
+  auto start = rows::page_start(query);
+  if (!start) return start.status();
+  const std::optional<TaskId> before = *start;
+  return transact([&](Tx& tx) -> Result<DagRunPage> {
+    auto r = select_page(tx, "dag_runs", rows::kDagRunColumns, query, before);
+    DagRunPage page;
+    for (int i = 0; i < r.size(); ++i) page.runs.push_back(rows::read_dag_run(r[i]));
+    rows::finish_page(page, query.limit);
+    return page;
+  });
+}
+
 Status PostgresStore::update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now,
                                        std::int64_t fence) {
   return transact([&](Tx& tx) -> Status {

@@ -56,10 +56,23 @@ core::Result<std::optional<TaskId>> page_start(const TaskQuery& query) {
   return before;
 }
 
+namespace {
+
+template <class Row>
+std::string trim_page(std::vector<Row>& rows, std::size_t limit) {
+  if (rows.size() <= limit) return {};
+  rows.resize(limit);
+  return encode_cursor(rows.back().id);
+}
+
+}  // namespace
+
 void finish_page(TaskPage& page, std::size_t limit) {
-  if (page.tasks.size() <= limit) return;
-  page.tasks.resize(limit);
-  page.next_cursor = encode_cursor(page.tasks.back().id);
+  page.next_cursor = trim_page(page.tasks, limit);
+}
+
+void finish_page(DagRunPage& page, std::size_t limit) {
+  page.next_cursor = trim_page(page.runs, limit);
 }
 
 core::Status no_task(TaskId id) {

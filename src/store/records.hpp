@@ -135,6 +135,11 @@ struct DagRunRecord {
   std::optional<Time> finished_at;
 };
 
+struct DagRunPage {
+  std::vector<DagRunRecord> runs;  // newest first
+  std::string next_cursor;         // "" when this is the last page
+};
+
 // A pending DAG node moves on: to queued (with its templated payload and placement
 // hint) or straight to skipped or cancelled.
 struct NodeUpdate {

@@ -111,6 +111,7 @@ std::optional<TaskId> decode_cursor(std::string_view cursor);
 core::Result<std::optional<TaskId>> page_start(const TaskQuery& query);
 // Ends a page read with limit + 1 rows: drops the extra row and sets next_cursor.
 void finish_page(TaskPage& page, std::size_t limit);
+void finish_page(DagRunPage& page, std::size_t limit);
 // kNotFound for an unknown task id, worded the same by every store.
 core::Status no_task(TaskId id);
 

@@ -175,22 +175,28 @@ Result<TaskPage> SqliteStore::list_tasks(const TaskQuery& query) {
   if (!start) return start.status();
   const std::optional<TaskId> before = *start;
   return guarded(mu_, [&]() -> Result<TaskPage> {
-    std::string sql = std::string("SELECT ") + sqlite::kTaskColumns + " FROM tasks WHERE 1";
-    if (query.state) sql += " AND state = ?1";
-    if (query.tenant) sql += " AND tenant = ?2";
-    if (before) sql += " AND id < ?3";
-    sql += " ORDER BY id DESC LIMIT ?4";
-    auto& q = db_->prepare(sql);
-    if (query.state) q.bind(1, task_state_name(*query.state));
-    if (query.tenant) q.bind(2, *query.tenant);
-    if (before) q.bind(3, *before);
-    q.bind(4, static_cast<std::int64_t>(query.limit + 1));
+    auto& q = prepare_page("tasks", sqlite::kTaskColumns, query, before);
     TaskPage page;
     while (q.step()) page.tasks.push_back(sqlite::read_task(q));
     q.reset();
     rows::finish_page(page, query.limit);
     return page;
   });
+}
+
+sqlite::Statement& SqliteStore::prepare_page(const char* table, const char* columns,
+                                             const TaskQuery& query, std::optional<TaskId> before) {
+  std::string sql = std::string("SELECT ") + columns + " FROM " + table + " WHERE 1";
+  if (query.state) sql += " AND state = ?1";
+  if (query.tenant) sql += " AND tenant = ?2";
+  if (before) sql += " AND id < ?3";
+  sql += " ORDER BY id DESC LIMIT ?4";
+  auto& q = db_->prepare(sql);
+  if (query.state) q.bind(1, task_state_name(*query.state));
+  if (query.tenant) q.bind(2, *query.tenant);
+  if (before) q.bind(3, *before);
+  q.bind(4, static_cast<std::int64_t>(query.limit + 1));
+  return q;
 }
 
 Result<std::vector<TaskEvent>> SqliteStore::events_since(std::int64_t after_seq, std::size_t limit,

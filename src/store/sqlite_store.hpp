@@ -12,6 +12,7 @@ namespace autoglm::store {
 
 namespace sqlite {
 class Connection;
+class Statement;
 class GroupCommit;
 }  // namespace sqlite
 
@@ -68,6 +69,7 @@ class SqliteStore final : public Store {
   Result<std::vector<TaskRecord>> dag_nodes(DagRunId id) override;
   Result<std::vector<DagRunRecord>> list_dag_runs(std::optional<TaskState> state,
                                                   std::size_t limit) override;
+  Result<DagRunPage> page_dag_runs(const TaskQuery& query) override;
   Status update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now,
                           std::int64_t fence) override;
   Status finish_dag_run(DagRunId id, TaskState state, Time now, std::int64_t fence) override;
@@ -92,6 +94,9 @@ class SqliteStore final : public Store {
   void append_event(TaskId task, DagRunId dag, TaskState state, Time now, std::string_view detail);
   // Records `fence` and says whether it is still the highest seen (always true for 0).
   bool fence_holds(std::int64_t fence);
+  // The statement for one list page of `table` (tasks or dag_runs), limit + 1 rows.
+  sqlite::Statement& prepare_page(const char* table, const char* columns,
+                                  const TaskQuery& query, std::optional<TaskId> before);
 
   std::mutex mu_;
   std::unique_ptr<sqlite::Connection> db_;  // guarded by mu_

@@ -111,6 +111,20 @@ Result<std::vector<DagRunRecord>> SqliteStore::list_dag_runs(std::optional<TaskS
   });
 }
 
+Result<DagRunPage> SqliteStore::page_dag_runs(const TaskQuery& query) {
+  auto start = rows::page_start(query);
+  if (!start) return start.status();
+  const std::optional<TaskId> before = *start;
+  return guarded(mu_, [&]() -> Result<DagRunPage> {
+    auto& q = prepare_page("dag_runs", sqlite::kDagRunColumns, query, before);
+    DagRunPage page;
+    while (q.step()) page.runs.push_back(sqlite::read_dag_run(q));
+    q.reset();
+    rows::finish_page(page, query.limit);
+    return page;
+  });
+}
+
 Status SqliteStore::update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now,
                                      std::int64_t fence) {
   return commit_->write([&]() -> Status {

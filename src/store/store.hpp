@@ -78,9 +78,11 @@ class Store {
   virtual Result<DagRunRecord> get_dag_run(DagRunId id) = 0;
   // The run's nodes in creation order.
   virtual Result<std::vector<TaskRecord>> dag_nodes(DagRunId id) = 0;
-  // Newest first; nullopt state for all.
+  // Newest first; nullopt state for all; every tenant (the engine's own scans).
   virtual Result<std::vector<DagRunRecord>> list_dag_runs(std::optional<TaskState> state,
                                                           std::size_t limit) = 0;
+  // One page, newest first, filtered like list_tasks (state, tenant, limit, cursor).
+  virtual Result<DagRunPage> page_dag_runs(const TaskQuery& query) = 0;
   // Applies the updates to nodes still pending; others are left alone. A leader-only
   // write: see `fence` below.
   virtual Status update_dag_nodes(DagRunId id, std::span<const NodeUpdate> updates, Time now,

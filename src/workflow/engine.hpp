@@ -104,6 +104,8 @@ class WorkflowEngine {
   // Every tenant's runs, newest first; nullopt state for all.
   core::Result<std::vector<store::DagRunRecord>> list_dag_runs(
       std::optional<store::TaskState> state, std::size_t limit);
+  // One page of runs for GET /v1/dags (tenant, state, limit, cursor), newest first.
+  core::Result<store::DagRunPage> page_dag_runs(const store::TaskQuery& query);
   core::Result<store::DagRunRecord> cancel_dag(store::DagRunId id);
 
   // --- triggers (/v1/cron, /v1/triggers) ---

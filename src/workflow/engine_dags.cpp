@@ -116,6 +116,10 @@ core::Result<DagStatus> WorkflowEngine::dag_status(store::DagRunId id) {
   return status;
 }
 
+core::Result<store::DagRunPage> WorkflowEngine::page_dag_runs(const store::TaskQuery& query) {
+  return store_.page_dag_runs(query);
+}
+
 core::Result<std::vector<store::DagRunRecord>> WorkflowEngine::list_dag_runs(
     std::optional<store::TaskState> state, std::size_t limit) {
   return store_.list_dag_runs(state, limit);

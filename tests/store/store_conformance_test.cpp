@@ -263,6 +263,41 @@ TEST_P(StoreConformance, DagRunCreatesPendingNodesAndIsIdempotent) {
   EXPECT_EQ(store_->list_dag_runs(TaskState::kRunning, 10)->size(), 1u);
 }
 
+TEST_P(StoreConformance, DagRunPagesAreFilteredByTenantAndStateInTheStore) {
+  std::vector<TaskInput> nodes(1, task());
+  nodes[0].dag_node = "T1";
+  std::vector<DagRunId> acme;
+  for (int i = 0; i < 3; ++i) {
+    DagRunInput run;
+    run.tenant = "acme";
+    acme.push_back(store_->create_dag_run(run, nodes, t())->record.id);
+    DagRunInput other;
+    other.tenant = "beta";
+    store_->create_dag_run(other, nodes, t());
+  }
+  ASSERT_TRUE(store_->cancel_dag_run(acme[0], t(1s)));
+  TaskQuery q;
+  q.tenant = "acme";
+  q.limit = 2;
+  auto page1 = store_->page_dag_runs(q);
+  ASSERT_TRUE(page1) << page1.status().message();
+  ASSERT_EQ(page1->runs.size(), 2u);
+  EXPECT_EQ(page1->runs[0].id, acme[2]);  // newest first
+  EXPECT_EQ(page1->runs[1].id, acme[1]);
+  q.cursor = page1->next_cursor;
+  auto page2 = store_->page_dag_runs(q);
+  ASSERT_EQ(page2->runs.size(), 1u);
+  EXPECT_EQ(page2->runs[0].id, acme[0]);
+  EXPECT_TRUE(page2->next_cursor.empty());
+  q.cursor.clear();
+  q.state = TaskState::kCancelled;
+  auto cancelled = store_->page_dag_runs(q);
+  ASSERT_EQ(cancelled->runs.size(), 1u);
+  EXPECT_EQ(cancelled->runs[0].input.tenant, "acme");
+  q.cursor = "not-a-cursor";
+  EXPECT_EQ(store_->page_dag_runs(q).status().param(), "cursor");
+}
+
 TEST_P(StoreConformance, UpdateDagNodesReleasesOnlyPendingNodes) {
   std::vector<TaskInput> nodes(2, task());
   nodes[0].dag_node = "T1";
