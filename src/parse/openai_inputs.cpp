@@ -232,7 +232,7 @@ core::Status InputReader::content_part(const json::value& v, const std::string& 
     const json::value* detail =
         image->is_object() ? image->get_object().if_contains("detail") : nullptr;
     const bool low = detail && detail->is_string() && as_view(detail->get_string()) == "low";
-    tokens_ += low ? kLowDetailImageTokens : options_.image_tokens;
+    tokens_ += image_part_tokens(low, options_);
     has_image_ = true;
     hash("\x1bimage:");
     hash(as_view(*s));
@@ -245,10 +245,7 @@ core::Status InputReader::content_part(const json::value& v, const std::string& 
     const json::string* s = data ? data->if_string() : nullptr;
     if (!s)
       return error(where + ".input_audio", "must be an object with base64 'data' and a 'format'");
-    const std::int64_t decoded = static_cast<std::int64_t>(s->size()) / 4 * 3;
-    const std::int64_t per_token =
-        options_.audio_bytes_per_token > 0 ? options_.audio_bytes_per_token : 1;
-    tokens_ += 1 + decoded / per_token;
+    tokens_ += audio_part_tokens(s->size(), options_);
     has_audio_ = true;
     hash(
         "\x1b"
@@ -355,6 +352,17 @@ core::Status read_inputs(core::TaskKind kind, const json::object& body, std::str
   if (!status) return status;
   std::move(reader).finish(out);
   return core::Status::ok();
+}
+
+std::int64_t image_part_tokens(bool low_detail, const ParseOptions& options) {
+  return low_detail ? kLowDetailImageTokens : options.image_tokens;
+}
+
+std::int64_t audio_part_tokens(std::size_t base64_chars, const ParseOptions& options) {
+  const std::int64_t decoded = static_cast<std::int64_t>(base64_chars) / 4 * 3;
+  const std::int64_t per_token =
+      options.audio_bytes_per_token > 0 ? options.audio_bytes_per_token : 1;
+  return 1 + decoded / per_token;
 }
 
 }  // namespace autoglm::parse

@@ -84,4 +84,10 @@ core::Result<core::TaskSpec> parse_openai(core::TaskKind kind, std::string_view 
 core::Result<core::TaskSpec> parse_task_payload(std::string_view body, const RequestMeta& meta,
                                                 const ParseOptions& options);
 
+// What one media part of a chat message costs in input tokens: an image_url part
+// options.image_tokens (85 with "detail": "low"), an input_audio part 1 + its decoded bytes
+// / options.audio_bytes_per_token. The simulated node charges the same for its prefill.
+std::int64_t image_part_tokens(bool low_detail, const ParseOptions& options);
+std::int64_t audio_part_tokens(std::size_t base64_chars, const ParseOptions& options);
+
 }  // namespace autoglm::parse

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "parse/prefix_hash.hpp"
+#include "parse/task_parser.hpp"
 #include "parse/token_estimator.hpp"
 #include "simnode/text_gen.hpp"
 
@@ -17,6 +18,24 @@ namespace {
 constexpr std::int64_t kTokensPerMessage = 3;
 constexpr std::int64_t kTokensPerReply = 3;
 
+// An image or audio part costs what the gateway's parser charges for it (its default
+// options): the vision or audio encoder's tokens join the prefill like text.
+std::int64_t media_tokens(const json::object& part) {
+  static const parse::ParseOptions kDefaults;
+  if (const auto* image = part.if_contains("image_url")) {
+    const auto* obj = image->if_object();
+    const auto* detail = obj ? obj->if_contains("detail") : nullptr;
+    const bool low = detail && detail->is_string() && detail->get_string() == "low";
+    return parse::image_part_tokens(low, kDefaults);
+  }
+  if (const auto* audio = part.if_contains("input_audio"); audio && audio->is_object()) {
+    const auto* data = audio->get_object().if_contains("data");
+    const std::size_t chars = data && data->is_string() ? data->get_string().size() : 0;
+    return parse::audio_part_tokens(chars, kDefaults);
+  }
+  return 0;
+}
+
 std::int64_t content_tokens(const json::value& content) {
   if (const auto* s = content.if_string()) return parse::estimate_tokens(*s);
   std::int64_t tokens = 0;
@@ -27,7 +46,7 @@ std::int64_t content_tokens(const json::value& content) {
       if (const auto* text = obj->if_contains("text"); text && text->is_string()) {
         tokens += parse::estimate_tokens(text->get_string());
       } else {
-        tokens += 85;  // an image or audio part: a fixed budget, as low-detail images cost
+        tokens += media_tokens(*obj);
       }
     }
   }
@@ -55,8 +74,10 @@ core::Result<std::int64_t> prompt_tokens(const json::object& obj, bool chat) {
   if (const auto* arr = prompt->if_array()) {
     std::int64_t tokens = 0;
     for (const auto& p : *arr) {
-      if (const auto* s = p.if_string()) tokens += parse::estimate_tokens(*s);
-      else if (p.is_number()) tokens += 1;  // a pre-tokenised prompt: one id, one token
+      if (const auto* s = p.if_string())
+        tokens += parse::estimate_tokens(*s);
+      else if (p.is_number())
+        tokens += 1;  // a pre-tokenised prompt: one id, one token
     }
     return tokens;
   }
@@ -64,7 +85,8 @@ core::Result<std::int64_t> prompt_tokens(const json::object& obj, bool chat) {
 }
 
 // The prompt's text in order (message contents, text parts, or the prompt strings).
-void hash_prompt(const json::object& obj, bool chat, parse::PrefixHasher& hasher, std::int64_t& bytes) {
+void hash_prompt(const json::object& obj, bool chat, parse::PrefixHasher& hasher,
+                 std::int64_t& bytes) {
   auto add = [&](const json::value& v) {
     if (const auto* s = v.if_string()) {
       hasher.add(*s);
@@ -95,8 +117,8 @@ json::object envelope(const SimRequest& request, std::string_view id, std::int64
                       bool chunk) {
   json::object out;
   out["id"] = id;
-  out["object"] = request.chat ? (chunk ? "chat.completion.chunk" : "chat.completion")
-                               : "text_completion";
+  out["object"] =
+      request.chat ? (chunk ? "chat.completion.chunk" : "chat.completion") : "text_completion";
   out["created"] = created;
   out["model"] = request.model;
   return out;
