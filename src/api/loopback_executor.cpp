@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "http/client.hpp"
+#include "workflow/step_kinds.hpp"
 
 namespace autoglm::api {
 
@@ -33,16 +34,6 @@ struct LoopbackExecutor::Call {
 };
 
 namespace {
-
-core::Result<std::string> route_for(std::string_view kind) {
-  if (kind == "chat") return std::string("/v1/chat/completions");
-  if (kind == "completion") return std::string("/v1/completions");
-  if (kind == "embedding") return std::string("/v1/embeddings");
-  return core::invalid_argument("kind '" + std::string(kind) +
-                                    "' has no OpenAI route to run on; the gateway runs chat, "
-                                    "completion and embedding tasks",
-                                "kind");
-}
 
 // The error message of an OpenAI error body, or the body's start.
 std::string error_message(unsigned status, const std::string& body) {
@@ -84,13 +75,12 @@ std::chrono::milliseconds busy_wait(const http::ClientResponse& r) {
 
 core::Result<LoopbackCall> loopback_request(const workflow::ClaimedTask& claimed, core::Time now) {
   const store::TaskRecord& task = claimed.task;
-  auto path = route_for(task.input.kind);
-  if (!path) return path.status();
-  boost::system::error_code ec;
-  json::value doc = json::parse(task.input.payload, ec);
-  if (ec || !doc.is_object()) {
-    return core::invalid_argument("the task's payload is not a JSON object", "payload");
-  }
+  auto kind = workflow::step_kind_or_error(task.input.kind, "kind");
+  if (!kind) return kind.status();
+  // A pipeline step becomes the chat request it runs as (step_kinds.hpp).
+  auto request = workflow::step_request_body(**kind, task.input.payload);
+  if (!request) return request.status();
+  json::value doc = json::parse(*request);
   json::object& body = doc.as_object();
   const json::value* model = body.if_contains("model");
   if ((model == nullptr || !model->is_string() || model->get_string().empty()) &&
@@ -102,7 +92,7 @@ core::Result<LoopbackCall> loopback_request(const workflow::ClaimedTask& claimed
   body.erase("stream_options");
 
   LoopbackCall call;
-  call.path = std::move(*path);
+  call.path = std::string((*kind)->route);
   call.body = json::serialize(doc);
   call.headers.emplace_back("x-autoglm-priority", std::to_string(task.input.priority));
   call.headers.emplace_back(

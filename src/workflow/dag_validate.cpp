@@ -5,6 +5,7 @@
 #include <map>
 #include <queue>
 
+#include "workflow/step_kinds.hpp"
 #include "workflow/templating.hpp"
 
 namespace autoglm::workflow {
@@ -31,10 +32,6 @@ std::vector<std::vector<std::size_t>> downstream_edges(const DagSpec& spec, cons
   return out;
 }
 
-bool needs_model(const std::string& kind) {
-  return kind == "chat" || kind == "completion" || kind == "embedding";
-}
-
 std::string join_path(const std::vector<std::string>& ids) {
   std::string s;
   for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? " -> " : "") + ids[i];
@@ -50,9 +47,15 @@ core::Status check_task(const DagSpec& spec, std::size_t i, const Index& idx) {
                                       std::to_string(it->second) + "]; task ids must be unique",
                                   at + ".id");
   }
-  if (needs_model(t.kind) && t.model.empty()) {
+  auto kind = step_kind_or_error(t.kind, at + ".kind");
+  if (!kind) return kind.status();
+  // Every kind runs as an OpenAI request, which names its model.
+  if (t.model.empty()) {
     return core::invalid_argument(at + ".model is required for a " + t.kind + " task",
                                   at + ".model");
+  }
+  if (auto body = step_request_body(**kind, t.payload, at + ".payload"); !body) {
+    return body.status();
   }
   for (std::size_t j = 0; j < t.upstream.size(); ++j) {
     const std::string field = at + ".requires[" + std::to_string(j) + "]";

@@ -12,11 +12,12 @@
 namespace autoglm::workflow {
 
 // OK, or the first problem found, as kInvalidArgument with param naming the field:
-//   empty task list ("tasks"); an empty or duplicate id ("tasks[i].id"); a missing model
-//   for chat/completion/embedding ("tasks[i].model"); a requires entry naming an unknown
-//   task or the task itself ("tasks[i].requires[j]"); a {{tasks.X.output}} whose X is not
-//   in the task's requires ("tasks[i].payload"); a cycle, named by its path in run order
-//   ("T1 -> T3 -> T2 -> T1", param "tasks").
+//   empty task list ("tasks"); an empty or duplicate id ("tasks[i].id"); an unknown kind
+//   ("tasks[i].kind", listing the known ones); a missing model ("tasks[i].model"); a
+//   pipeline step's bad payload ("tasks[i].payload.<field>", step_kinds.hpp); a requires
+//   entry naming an unknown task or the task itself ("tasks[i].requires[j]"); a
+//   {{tasks.X.output}} whose X is not in the task's requires ("tasks[i].payload"); a
+//   cycle, named by its path in run order ("T1 -> T3 -> T2 -> T1", param "tasks").
 core::Status validate_dag(const DagSpec& spec);
 
 // Indices into spec.tasks in Kahn topological order: repeatedly take the nodes whose

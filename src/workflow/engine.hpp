@@ -109,8 +109,9 @@ class WorkflowEngine {
   core::Result<store::DagRunRecord> cancel_dag(store::DagRunId id);
 
   // --- triggers (/v1/cron, /v1/triggers) ---
-  // Validates the spec (trigger_spec.hpp) and stores it with its next slot after now.
-  // Replaces a trigger with the same id.
+  // Validates the spec (trigger_spec.hpp) and its task or DAG template (as POST /v1/tasks
+  // or /v1/dags would, errors named "task.<field>" or "dag.<field>"), and stores it with
+  // its next slot after now. Replaces a trigger with the same id.
   core::Result<store::TriggerRecord> add_cron_trigger(std::string_view body);
   core::Result<store::TriggerRecord> add_event_trigger(std::string_view body);
   core::Status remove_trigger(std::string_view id);
@@ -139,6 +140,8 @@ class WorkflowEngine {
   void on_done(store::TaskId id, store::DagRunId dag, const ExecutionResult& result);
   int fire_cron(core::Time now, std::int64_t fence);
   bool target_active(std::string_view last_target);
+  // A trigger's task or DAG template, checked as its submission would be.
+  core::Status check_target(const TriggerTarget& target) const;
   core::Result<std::string> submit_target(const TriggerTarget& target, const SubmitContext& ctx,
                                           std::string trigger_id);
   void maintain_leases(core::Time now, StepReport& report);

@@ -5,6 +5,7 @@
 #include "workflow/dag_plan.hpp"
 #include "workflow/dag_validate.hpp"
 #include "workflow/engine.hpp"
+#include "workflow/step_kinds.hpp"
 #include "workflow/templating.hpp"
 
 namespace autoglm::workflow {
@@ -18,7 +19,9 @@ store::TaskInput node_input(const DagTaskSpec& t, const SubmitContext& ctx) {
   in.tenant = ctx.tenant;
   in.kind = t.kind;
   in.model = t.model;
-  in.modality = t.modality;
+  // A pipeline step's modality is its kind's (validate_dag checked the kind).
+  const StepKind* kind = find_step_kind(t.kind);
+  in.modality = kind && !kind->modality.empty() ? std::string(kind->modality) : t.modality;
   in.payload = t.payload;
   in.priority = t.priority;
   in.max_retries = t.retries;

@@ -2,6 +2,7 @@
 // triggers.
 #include <charconv>
 
+#include "workflow/dag_validate.hpp"
 #include "workflow/engine.hpp"
 
 namespace autoglm::workflow {
@@ -17,6 +18,22 @@ std::int64_t to_seconds(core::Time t) {
 core::Time from_seconds(std::int64_t s) { return core::Time{std::chrono::seconds(s)}; }
 
 }  // namespace
+
+core::Status WorkflowEngine::check_target(const TriggerTarget& target) const {
+  // Templates ({{event.payload.url}}) are strings here, so they pass the type checks;
+  // what they render to is checked again when the trigger fires.
+  if (target.kind == TriggerTarget::Kind::kTask) {
+    auto check = parse_task_request(target.body, {}, options_.parse, now());
+    if (!check)
+      return core::invalid_argument("task: " + check.status().message(),
+                                    "task." + check.status().param());
+    return core::Status::ok();
+  }
+  auto dag = parse_dag_json(target.body);
+  core::Status s = dag ? validate_dag(*dag) : dag.status();
+  if (!s) return core::invalid_argument("dag: " + s.message(), "dag." + s.param());
+  return core::Status::ok();
+}
 
 core::Result<std::string> WorkflowEngine::submit_target(const TriggerTarget& target,
                                                         const SubmitContext& ctx,
@@ -86,17 +103,7 @@ int WorkflowEngine::fire_cron(core::Time t, std::int64_t fence) {
 core::Result<store::TriggerRecord> WorkflowEngine::add_cron_trigger(std::string_view body) {
   auto spec = parse_cron_trigger(body, options_.zoneinfo_dir);
   if (!spec) return spec.status();
-  if (spec->target.kind == TriggerTarget::Kind::kTask) {
-    auto check = parse_task_request(spec->target.body, {}, options_.parse, now());
-    if (!check)
-      return core::invalid_argument("task: " + check.status().message(),
-                                    "task." + check.status().param());
-  } else {
-    auto dag = parse_dag_json(spec->target.body);
-    if (!dag)
-      return core::invalid_argument("dag: " + dag.status().message(),
-                                    "dag." + dag.status().param());
-  }
+  if (auto s = check_target(spec->target); !s) return s;
   store::TriggerRecord rec;
   rec.id = spec->id;
   rec.kind = store::TriggerKind::kCron;
@@ -113,6 +120,7 @@ core::Result<store::TriggerRecord> WorkflowEngine::add_cron_trigger(std::string_
 core::Result<store::TriggerRecord> WorkflowEngine::add_event_trigger(std::string_view body) {
   auto spec = parse_event_trigger(body);
   if (!spec) return spec.status();
+  if (auto s = check_target(spec->target); !s) return s;
   store::TriggerRecord rec;
   rec.id = spec->id;
   rec.kind = store::TriggerKind::kEvent;

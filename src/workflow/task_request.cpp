@@ -4,6 +4,7 @@
 
 #include "workflow/dag_spec.hpp"
 #include "workflow/json_fields.hpp"
+#include "workflow/step_kinds.hpp"
 
 namespace autoglm::workflow {
 
@@ -13,8 +14,17 @@ using json_fields::get_string;
 
 namespace {
 
-bool is_openai_kind(std::string_view k) {
-  return k == "chat" || k == "completion" || k == "embedding";
+// The task as parse::parse_task_payload reads it: a pipeline step becomes the chat
+// request it runs as, so its modality, tokens and model are checked like any chat task.
+core::Result<std::string> openai_task_body(const json::object& task, const StepKind& kind,
+                                           std::string_view payload) {
+  if (kind.input == StepInput::kOpenAi) return json::serialize(task);
+  auto request = step_request_body(kind, payload);
+  if (!request) return request.status();
+  json::object as_chat = task;
+  as_chat["kind"] = "chat";
+  as_chat["payload"] = json::parse(*request);
+  return json::serialize(as_chat);
 }
 
 core::Result<core::Duration> duration_field(const json::object& o, std::string_view name,
@@ -57,15 +67,11 @@ core::Result<store::TaskInput> parse_task_request(std::string_view body, const S
   store::TaskInput in;
   in.tenant = ctx.tenant;
   in.idempotency_key = ctx.idempotency_key;
-  auto kind = get_string(o, "kind", "");
+  auto kind_name = get_string(o, "kind", "");
+  if (!kind_name) return kind_name.status();
+  auto kind = step_kind_or_error(*kind_name, "kind");
   if (!kind) return kind.status();
-  if (kind->empty()) {
-    return core::invalid_argument(
-        "'kind' is required: chat, completion, embedding or a "
-        "pipeline step name",
-        "kind");
-  }
-  in.kind = *kind;
+  in.kind = *kind_name;
   const auto* payload = o.if_contains("payload");
   if (payload == nullptr || !payload->is_object()) {
     return core::invalid_argument(
@@ -84,21 +90,18 @@ core::Result<store::TaskInput> parse_task_request(std::string_view body, const S
   if (!model) return model.status();
   in.model = *model;
   const bool has_priority = o.contains("priority") || payload->as_object().contains("priority");
-  if (is_openai_kind(in.kind)) {
-    parse::RequestMeta meta;
-    meta.tenant = ctx.tenant;
-    auto spec = parse::parse_task_payload(body, meta, options);
-    if (!spec) return spec.status();
-    in.model = spec->model;
-    if (spec->modality != core::Modality::kText)
-      in.modality = std::string(core::modality_name(spec->modality));
-    if (has_priority) in.priority = spec->priority_level;
-  } else if (has_priority) {
-    auto p = json_fields::get_priority(o, "priority", "", 3);
-    if (!p) return p.status();
-    in.priority = *p;
-  }
-  if (!has_priority) in.priority = default_priority_for_modality(in.modality);
+  auto task = openai_task_body(o, **kind, in.payload);
+  if (!task) return task.status();
+  parse::RequestMeta meta;
+  meta.tenant = ctx.tenant;
+  auto spec = parse::parse_task_payload(*task, meta, options);
+  if (!spec) return spec.status();
+  in.model = spec->model;
+  // A pipeline step's modality is its kind's; an OpenAI body's follows its parts.
+  if (spec->modality != core::Modality::kText)
+    in.modality = std::string(core::modality_name(spec->modality));
+  if (!(*kind)->modality.empty()) in.modality = std::string((*kind)->modality);
+  in.priority = has_priority ? spec->priority_level : default_priority_for_modality(in.modality);
   auto cb = get_string(o, "callback_url", "");
   if (!cb) return cb.status();
   if (!cb->empty() && (!cb->starts_with("http://") || cb->size() <= 7 || (*cb)[7] == '/')) {
@@ -133,30 +136,23 @@ core::Result<store::TaskInput> parse_task_request(std::string_view body, const S
 
 core::Result<core::TaskSpec> task_spec_for(const store::TaskRecord& task,
                                            const parse::ParseOptions& options) {
-  core::TaskSpec spec;
-  if (is_openai_kind(task.input.kind)) {
-    json::object body;
-    body["kind"] = task.input.kind;
-    body["model"] = task.input.model;
-    body["priority"] = task.input.priority;
-    boost::system::error_code ec;
-    body["payload"] = json::parse(task.input.payload, ec);
-    if (ec) return core::invalid_argument("stored payload is not JSON", "payload");
-    parse::RequestMeta meta;
-    meta.tenant = task.input.tenant;
-    auto parsed = parse::parse_task_payload(json::serialize(body), meta, options);
-    if (!parsed) return parsed.status();
-    spec = std::move(*parsed);
-  } else {
-    spec.kind = core::TaskKind::kAsync;
-    spec.model = task.input.model;
-    spec.tenant = task.input.tenant;
-    spec.priority_level = task.input.priority;
-    spec.priority_class = core::priority_class_for_level(task.input.priority);
-    spec.latency = core::LatencyClass::kBatch;
-    spec.modality = modality_from(task.input.modality);
-  }
-  spec.id = static_cast<core::TaskId>(task.id);
+  auto kind = step_kind_or_error(task.input.kind, "kind");
+  if (!kind) return kind.status();
+  json::object body;
+  body["kind"] = task.input.kind;
+  body["model"] = task.input.model;
+  body["priority"] = task.input.priority;
+  boost::system::error_code ec;
+  body["payload"] = json::parse(task.input.payload, ec);
+  if (ec) return core::invalid_argument("stored payload is not JSON", "payload");
+  auto openai = openai_task_body(body, **kind, task.input.payload);
+  if (!openai) return openai.status();
+  parse::RequestMeta meta;
+  meta.tenant = task.input.tenant;
+  auto spec = parse::parse_task_payload(*openai, meta, options);
+  if (!spec) return spec.status();
+  if (!(*kind)->modality.empty()) spec->modality = modality_from((*kind)->modality);
+  spec->id = static_cast<core::TaskId>(task.id);
   return spec;
 }
 

@@ -24,17 +24,19 @@ int default_priority_for_modality(std::string_view modality);
 
 // {"kind": "chat"|"completion"|"embedding"|<pipeline step>, "model", "priority",
 //  "modality", "payload": {...}, "callback_url", "retries", "backoff" | "backoff_ms",
-//  "timeout" | "timeout_ms", "deadline_ms", "run_after_ms"}. For chat, completion and
-// embedding the payload is checked by parse::parse_task_payload, which also sets the
-// modality (vision for image parts, speech for audio); other kinds need a "model" only
-// when they name one. Times: deadline_ms and run_after_ms are relative to `now`.
+//  "timeout" | "timeout_ms", "deadline_ms", "run_after_ms"}. The kind must be one of
+// step_kinds() (an unknown one is an error listing them). A pipeline step's payload is
+// checked by step_request_body and its modality is the kind's; then, for every kind, the
+// OpenAI request it runs as is checked by parse::parse_task_payload (a model is required),
+// which sets the modality of OpenAI kinds from their parts (vision for image parts, speech
+// for audio). Without a priority the modality's default applies. Times: deadline_ms and
+// run_after_ms are relative to `now`.
 core::Result<store::TaskInput> parse_task_request(std::string_view body, const SubmitContext& ctx,
                                                   const parse::ParseOptions& options,
                                                   core::Time now);
 
-// The scheduler's view of a stored task (kind kAsync), for chat, completion and embedding
-// tasks through parse::parse_task_payload; for other kinds a spec with model, priority
-// and modality only.
+// The scheduler's view of a stored task (kind kAsync): the OpenAI request it runs as,
+// through parse::parse_task_payload, with a pipeline step's modality its kind's.
 core::Result<core::TaskSpec> task_spec_for(const store::TaskRecord& task,
                                            const parse::ParseOptions& options);
 

@@ -83,10 +83,64 @@ TEST(LoopbackRequest, KindsMapToTheirRoutes) {
   EXPECT_EQ(loopback_request(task, {})->path, "/v1/completions");
   task.task.input.kind = "embedding";
   EXPECT_EQ(loopback_request(task, {})->path, "/v1/embeddings");
-  task.task.input.kind = "image_classification";
+  task.task.input.kind = "resize";
   auto call = loopback_request(task, {});
   ASSERT_FALSE(call);
   EXPECT_EQ(call.status().param(), "kind");
+}
+
+// Each pipeline step's call: its route, and the content of the chat request's one message.
+json::object step_call(const std::string& kind, const std::string& payload) {
+  auto task = chat_task(payload);
+  task.task.input.kind = kind;
+  auto call = loopback_request(task, {});
+  EXPECT_TRUE(call) << kind << ": " << call.status().message();
+  if (!call) return {};
+  EXPECT_EQ(call->path, "/v1/chat/completions") << kind;
+  auto body = json::parse(call->body).as_object();
+  EXPECT_EQ(body.at("model").as_string(), "autoglm-sim-8b") << kind;
+  EXPECT_FALSE(body.at("stream").as_bool()) << kind;
+  EXPECT_EQ(header_of(*call, "x-autoglm-priority"), "3") << kind;
+  return body.at("messages").at(0).as_object();
+}
+
+std::string part_type(const json::object& message, std::size_t i) {
+  return std::string(message.at("content").at(i).at("type").as_string());
+}
+
+TEST(LoopbackRequest, VisionStepsRunAsChatWithImageParts) {
+  for (const std::string kind : {"image_classification", "image_captioning", "ocr"}) {
+    auto message = step_call(
+        kind, R"({"images": ["https://img.example/1.png", "data:image/png;base64,AAAA"]})");
+    ASSERT_EQ(message.at("content").as_array().size(), 3u) << kind;
+    EXPECT_EQ(part_type(message, 0), "text");
+    EXPECT_EQ(part_type(message, 1), "image_url");
+    EXPECT_EQ(message.at("content").at(2).at("image_url").at("url").as_string(),
+              "data:image/png;base64,AAAA");
+  }
+}
+
+TEST(LoopbackRequest, SpeechTranscriptionRunsAsChatWithAnAudioPart) {
+  auto message = step_call("speech_transcription", R"({"audio": "UklGRg==", "format": "wav"})");
+  ASSERT_EQ(message.at("content").as_array().size(), 2u);
+  EXPECT_EQ(part_type(message, 1), "input_audio");
+}
+
+TEST(LoopbackRequest, TextStepsRunAsChatWithTheTextInTheMessage) {
+  auto summary = step_call("summarization", R"({"text": "A long report."})");
+  EXPECT_NE(std::string(summary.at("content").as_string()).find("A long report."),
+            std::string::npos);
+  auto translation = step_call("translation", R"({"text": "Hallo", "target_language": "French"})");
+  EXPECT_NE(std::string(translation.at("content").as_string()).find("Translate into French."),
+            std::string::npos);
+}
+
+TEST(LoopbackRequest, AStepPayloadThatNoLongerChecksIsAFieldError) {
+  auto task = chat_task(R"({"image_url": 5})");
+  task.task.input.kind = "ocr";
+  auto call = loopback_request(task, {});
+  ASSERT_FALSE(call);
+  EXPECT_EQ(call.status().param(), "payload.image_url");
 }
 
 TEST(LoopbackRequest, PayloadMustBeAnObject) {
@@ -214,9 +268,9 @@ TEST_F(LoopbackExecutorTest, ABusyGatewayIsAskedAgainWithoutFailingTheTask) {
   EXPECT_EQ(embedding_calls_, 2);
 }
 
-TEST_F(LoopbackExecutorTest, AKindWithoutARouteFailsForGood) {
+TEST_F(LoopbackExecutorTest, AnUnknownKindFailsForGood) {
   auto task = chat_task("{}");
-  task.task.input.kind = "image_classification";
+  task.task.input.kind = "resize";
   auto r = run(task);
   EXPECT_FALSE(r.ok);
   EXPECT_FALSE(r.retryable);

@@ -2,6 +2,8 @@
 // own SQLite file, and helpers to submit tasks and wait for states over HTTP.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <boost/json.hpp>
 #include <chrono>
 #include <functional>
@@ -99,5 +101,18 @@ inline boost::json::object wait_for_state(std::uint16_t port, const std::string&
       timeout);
   return last;
 }
+
+// A gateway (workflow_config) with its own store in a fresh directory, per test.
+class WorkflowGatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto config = dir_.write("gateway.yaml", workflow_config(dir_.path() / "data" / "wf.db"));
+    gateway_ = start_autoglm(dir_, "gateway", {"serve", "-c", config.string()});
+  }
+  std::uint16_t port() const { return gateway_.port; }
+
+  TempDir dir_;
+  Started gateway_;
+};
 
 }  // namespace autoglm::testing

@@ -11,13 +11,8 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-class WorkflowTest : public ::testing::Test {
+class WorkflowTest : public WorkflowGatewayTest {
  protected:
-  void SetUp() override {
-    auto config = dir_.write("gateway.yaml", workflow_config(dir_.path() / "data" / "wf.db"));
-    gateway_ = start_autoglm(dir_, "gateway", {"serve", "-c", config.string()});
-  }
-  std::uint16_t port() const { return gateway_.port; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
 
   std::string submit(const std::string& body, std::map<std::string, std::string> headers = {}) {
@@ -25,9 +20,6 @@ class WorkflowTest : public ::testing::Test {
     EXPECT_TRUE(r.status == 201 || r.status == 200) << r.status << r.body;
     return str(json_of(r)["id"]);
   }
-
-  TempDir dir_;
-  Started gateway_;
 };
 
 TEST_F(WorkflowTest, TaskIsCommittedThenRunsThroughTheSchedulerAndKeepsItsOutput) {
@@ -106,8 +98,8 @@ TEST_F(WorkflowTest, ErrorsAreOpenAiBodiesNamingTheProblem) {
   auto bad = post_json(port(), "/v1/tasks", R"({"kind": "chat", "payload": {}})");
   EXPECT_EQ(bad.status, 400) << bad.body;
   auto cycle = post_json(port(), "/v1/dags", R"({"name": "c", "tasks": [
-      {"id": "T1", "kind": "step", "requires": ["T2"]},
-      {"id": "T2", "kind": "step", "requires": ["T1"]}]})");
+      {"id": "T1", "kind": "chat", "model": "m", "requires": ["T2"]},
+      {"id": "T2", "kind": "chat", "model": "m", "requires": ["T1"]}]})");
   ASSERT_EQ(cycle.status, 400);
   const std::string message = str(json_of(cycle)["error"].at("message"));
   EXPECT_TRUE(message.find("T1 -> T2 -> T1") != std::string::npos ||

@@ -160,8 +160,31 @@ TEST(DagValidate, RejectsMissingModelAndTemplatesOfNonUpstream) {
   DagTaskSpec u = node("T2");
   u.payload = R"({"prompt": "{{tasks.T1.output}}"})";
   EXPECT_EQ(validate_dag(dag({node("T1"), u})).param(), "tasks[1].payload");
-  t.kind = "resize_step";  // named pipeline steps need no model
-  EXPECT_TRUE(validate_dag(dag({t})));
+  t.kind = "summarization";  // a pipeline step runs as a chat request: it needs a model too
+  t.payload = R"({"text": "x"})";
+  EXPECT_EQ(validate_dag(dag({t})).param(), "tasks[0].model");
+}
+
+TEST(DagValidate, RejectsUnknownKindsListingTheKnownOnes) {
+  DagTaskSpec t = node("T1");
+  t.kind = "resize_step";
+  auto s = validate_dag(dag({node("T0"), t}));
+  EXPECT_EQ(s.param(), "tasks[1].kind");
+  EXPECT_NE(s.message().find("'resize_step' is unknown"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("image_classification"), std::string::npos) << s.message();
+}
+
+TEST(DagValidate, ChecksPipelineStepPayloadsWithTheirFieldNames) {
+  DagTaskSpec t = node("T1");
+  t.kind = "image_classification";
+  t.payload = R"({"images": ["a.jpg", 7]})";
+  EXPECT_EQ(validate_dag(dag({t})).param(), "tasks[0].payload.images[1]");
+  // An upstream output may fill a step's field: it is a string until the node runs.
+  DagTaskSpec u = node("T2", {"T1"});
+  u.kind = "translation";
+  u.payload = R"({"text": "{{tasks.T1.output}}", "target_language": "French"})";
+  t.payload = R"({"image_url": "https://img.example/cat.jpg", "labels": ["cat", "dog"]})";
+  EXPECT_TRUE(validate_dag(dag({t, u})));
 }
 
 TEST(DagValidate, TopologicalOrderIsKahnByInDegreeThenSpecOrder) {

@@ -171,20 +171,22 @@ TEST_F(EngineTest, MaxInFlightBoundsDispatch) {
 
 TEST_F(EngineTest, SpeechEventOutranksVisionEvent) {
   ASSERT_TRUE(engine_->add_event_trigger(R"({"id": "asr", "event": "audio.in", "task":
-      {"kind": "transcribe", "model": "whisper", "payload": {"audio": "{{event.payload}}"}}})"));
+      {"kind": "speech_transcription", "model": "whisper", "payload": {"audio": "{{event.payload}}"}}})"));
   ASSERT_TRUE(engine_->add_event_trigger(R"({"id": "cls", "event": "image.in", "task":
-      {"kind": "classify", "model": "vit", "payload": {"image": "{{event.payload}}"}}})"));
+      {"kind": "image_classification", "model": "vit", "payload": {"image_url": "{{event.payload}}"}}})"));
   auto img =
       engine_->post_event(R"({"name": "image.in", "modality": "vision", "payload": "i.png"})", {});
-  auto aud =
-      engine_->post_event(R"({"name": "audio.in", "modality": "speech", "payload": "a.wav"})", {});
+  auto aud = engine_->post_event(
+      R"({"name": "audio.in", "modality": "speech", "payload": "UklGRg=="})", {});
   ASSERT_TRUE(img && aud) << (img ? aud.status().message() : img.status().message());
   ASSERT_EQ(img->tasks.size(), 1u);
   ASSERT_EQ(aud->tasks.size(), 1u);
   EXPECT_EQ(engine_->step().dispatched, 2);
   // Claimed highest priority first: the speech task.
   EXPECT_EQ(exec_.calls[0].task.task.id, aud->tasks[0]);
-  EXPECT_EQ(exec_.calls[0].task.task.input.payload, R"({"audio":"a.wav"})");
+  EXPECT_EQ(exec_.calls[0].task.task.input.payload, R"({"audio":"UklGRg=="})");
+  EXPECT_EQ(exec_.calls[0].task.task.input.modality, "speech");
+  EXPECT_EQ(exec_.calls[1].task.task.input.modality, "vision");
   EXPECT_GT(task(aud->tasks[0]).input.priority, task(img->tasks[0]).input.priority);
 }
 

@@ -7,7 +7,7 @@ namespace {
 
 TEST_F(EngineTest, CronFiringMakesTheTriggersTenantsTask) {
   ASSERT_TRUE(engine_->add_cron_trigger(R"({"id": "acme/hourly", "tenant": "acme",
-      "schedule": "@hourly", "task": {"kind": "step", "payload": {}}})"));
+      "schedule": "@hourly", "task": {"kind": "summarization", "model": "m", "payload": {"text": "t"}}})"));
   clock_.set(kStart + 1h);
   ASSERT_EQ(engine_->step().cron_fired, 1);
   EXPECT_EQ(exec_.calls.at(0).task.task.input.tenant, "acme");
@@ -15,9 +15,9 @@ TEST_F(EngineTest, CronFiringMakesTheTriggersTenantsTask) {
 
 TEST_F(EngineTest, EventsFireOnlyThePostingTenantsTriggers) {
   ASSERT_TRUE(engine_->add_event_trigger(R"({"id": "a", "tenant": "acme", "event": "doc.in",
-      "task": {"kind": "step", "payload": {}}})"));
+      "task": {"kind": "summarization", "model": "m", "payload": {"text": "t"}}})"));
   ASSERT_TRUE(engine_->add_event_trigger(R"({"id": "b", "tenant": "globex", "event": "doc.in",
-      "task": {"kind": "step", "payload": {}}})"));
+      "task": {"kind": "summarization", "model": "m", "payload": {"text": "t"}}})"));
   auto out = engine_->post_event(R"({"name": "doc.in"})", SubmitContext{"acme", ""});
   ASSERT_TRUE(out) << out.status().message();
   ASSERT_EQ(out->tasks.size(), 1u);
