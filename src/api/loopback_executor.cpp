@@ -97,9 +97,10 @@ core::Result<LoopbackCall> loopback_request(const workflow::ClaimedTask& claimed
   call.headers.emplace_back("x-autoglm-priority", std::to_string(task.input.priority));
   call.headers.emplace_back(
       "x-request-id", "task-" + std::to_string(task.id) + "-" + std::to_string(task.attempts));
-  // A DAG node whose prompt holds an upstream output prefers the node that produced it.
-  if (!task.input.preferred_node.empty()) {
-    call.headers.emplace_back("x-autoglm-prefer-node", task.input.preferred_node);
+  // A DAG node whose prompt holds an upstream output prefers the node that produced it;
+  // a vision batch's tasks prefer the node the batch was sized for.
+  if (!claimed.preferred_node.empty()) {
+    call.headers.emplace_back("x-autoglm-prefer-node", claimed.preferred_node);
   }
   if (task.input.deadline) {
     const auto left =

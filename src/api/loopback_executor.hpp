@@ -35,8 +35,9 @@ struct LoopbackCall {
 // chat → /v1/chat/completions, completion → /v1/completions, embedding → /v1/embeddings,
 // and each pipeline step (image_classification, speech_transcription, ...) → the chat
 // request step_request_body builds from its payload. x-autoglm-priority carries the task's
-// level (0-9), and x-autoglm-deadline-ms the time left to its deadline (at least
-// 1). kInvalidArgument for an unknown kind or a payload the kind does not accept.
+// level (0-9), x-autoglm-deadline-ms the time left to its deadline (at least 1), and
+// x-autoglm-prefer-node the claim's preferred_node when set. kInvalidArgument for an
+// unknown kind or a payload the kind does not accept.
 core::Result<LoopbackCall> loopback_request(const workflow::ClaimedTask& task, core::Time now);
 
 // The outcome of an HTTP answer: 2xx succeeds with the body as output; 408, 409, 429 and

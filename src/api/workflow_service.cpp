@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -51,6 +52,21 @@ std::string loopback_base_url(const std::string& host, std::uint16_t port,
 
 }  // namespace
 
+std::vector<workflow::NodeMemory> vision_nodes_from(const std::vector<monitor::NodeReport>& nodes,
+                                                    const std::string& model) {
+  std::vector<workflow::NodeMemory> out;
+  for (const auto& n : nodes) {
+    const auto& m = n.metrics;
+    const auto& models = n.spec.models;
+    if (!n.accepts_work || std::find(models.begin(), models.end(), model) == models.end()) {
+      continue;
+    }
+    if (m.gpu_mem_total <= 0 || m.gpu_mem_used < 0) continue;  // not reported
+    out.push_back({n.spec.id, static_cast<std::int64_t>(m.gpu_mem_total - m.gpu_mem_used)});
+  }
+  return out;
+}
+
 std::string workflow_owner_id() {
   char host[256] = {};
   if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
@@ -95,6 +111,12 @@ WorkflowService::WorkflowService(asio::io_context& io, const config::Config& con
     if (task.input.callback_url.empty()) return;
     asio::post(*workers_, [task] { deliver_callback(task); });
   };
+  // Elastic vision batching sizes each batch from a node's free GPU memory, as the
+  // monitor last heard it (attach() gives it the gateway before the engine runs).
+  engine.vision_nodes = [this](const std::string& model) {
+    return gateway_ ? vision_nodes_from(gateway_->monitor().report(), model)
+                    : std::vector<workflow::NodeMemory>{};
+  };
   claim_batch_ = engine.claim_batch;
   engine_ = std::make_unique<workflow::WorkflowEngine>(*store_, *executor_, clock_, engine);
 }
@@ -102,6 +124,7 @@ WorkflowService::WorkflowService(asio::io_context& io, const config::Config& con
 WorkflowService::~WorkflowService() { stop(); }
 
 void WorkflowService::attach(Gateway& gateway) {
+  gateway_ = &gateway;
   executor_->set_tenant_headers(
       [&gateway](std::string_view tenant) { return gateway.loopback_headers(tenant); });
   add_task_routes(gateway, *this);

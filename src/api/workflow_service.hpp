@@ -9,9 +9,11 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "config/config.hpp"
 #include "core/status.hpp"
+#include "monitor/node_registry.hpp"
 #include "store/store.hpp"
 #include "workflow/engine.hpp"
 #include "workflow/wall_clock.hpp"
@@ -75,6 +77,7 @@ class WorkflowService {
   std::unique_ptr<LoopbackExecutor> executor_;
   std::unique_ptr<workflow::WorkflowEngine> engine_;
   std::size_t claim_batch_ = 0;
+  Gateway* gateway_ = nullptr;  // set by attach(), before the engine thread starts
 
   std::mutex mu_;
   std::condition_variable wake_cv_;
@@ -82,6 +85,11 @@ class WorkflowService {
   bool woken_ = false;     // guarded by mu_
   std::thread loop_;
 };
+
+// Elastic vision batching's view of the nodes: those taking work that serve `model` and
+// report their GPU memory (agents, from NVML), with total - used as their free bytes.
+std::vector<workflow::NodeMemory> vision_nodes_from(const std::vector<monitor::NodeReport>& nodes,
+                                                    const std::string& model);
 
 // The lease owner for this process: "<host>:<pid>:<start ms>", unique across restarts.
 std::string workflow_owner_id();

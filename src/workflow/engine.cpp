@@ -119,20 +119,23 @@ void WorkflowEngine::maintain_leases(core::Time t, StepReport& report) {
   }
 }
 
-std::vector<ClaimedTask> WorkflowEngine::claim(core::Time t) {
-  std::size_t room = 0;
-  {
-    std::lock_guard lock(mu_);
-    room = options_.max_in_flight > running_.size() ? options_.max_in_flight - running_.size() : 0;
-  }
+std::size_t WorkflowEngine::room() const {
+  std::lock_guard lock(mu_);
+  return options_.max_in_flight > running_.size() ? options_.max_in_flight - running_.size() : 0;
+}
+
+std::vector<ClaimedTask> WorkflowEngine::claim(core::Time t, std::size_t max_tasks,
+                                               std::vector<std::string> models,
+                                               std::vector<std::string> modalities) {
   std::vector<ClaimedTask> out;
-  if (room == 0) return out;
+  if (max_tasks == 0) return out;
   store::ClaimRequest req;
   req.owner = options_.owner;
   req.lease = options_.lease;
   req.now = t;
-  req.max_tasks = std::min(room, options_.claim_batch);
-  req.models = options_.models;
+  req.max_tasks = max_tasks;
+  req.models = std::move(models);
+  req.modalities = std::move(modalities);
   auto claimed = store_.claim(req);
   if (!claimed) return out;
   std::lock_guard lock(mu_);
@@ -179,7 +182,9 @@ StepReport WorkflowEngine::step() {
   if (fence) {
     for (store::DagRunId id : dirty) report.dags_advanced += advance_dag(id, t, *fence) ? 1 : 0;
   }
-  for (auto& c : claim(t)) {
+  auto claimed = claim(t, std::min(room(), options_.claim_batch), options_.models);
+  batch_vision(claimed, t, report);
+  for (auto& c : claimed) {
     const store::TaskId id = c.task.id;
     const store::DagRunId dag = c.task.dag_run;
     ++report.dispatched;

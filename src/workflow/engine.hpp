@@ -20,6 +20,7 @@
 #include "workflow/executor.hpp"
 #include "workflow/task_request.hpp"
 #include "workflow/trigger_spec.hpp"
+#include "workflow/vision_batch.hpp"
 
 namespace autoglm::workflow {
 
@@ -44,6 +45,11 @@ struct EngineOptions {
   // How often a leader re-reads every running DAG run, to advance those whose nodes
   // finished on other replicas (only with `leadership`).
   core::Duration dag_rescan = std::chrono::seconds(1);
+  // Elastic batching of vision tasks (docs/workflows.md): the healthy nodes serving a
+  // model, with their free GPU memory. Called from step() only, and must not block.
+  // Empty (the default), or no node listed: vision tasks go out one by one like any other.
+  std::function<std::vector<NodeMemory>(const std::string& model)> vision_nodes;
+  BatchLimits vision_batch;
 };
 
 // What one step() did, for logs, metrics and tests.
@@ -53,6 +59,8 @@ struct StepReport {
   int renewed = 0;
   int timed_out = 0;
   int dispatched = 0;
+  int vision_batches = 0;  // batches of 2 or more vision tasks sent to one node
+  int vision_batched = 0;  // tasks in those batches
 };
 
 // A DAG run with its nodes in topological order.
@@ -123,8 +131,9 @@ class WorkflowEngine {
   // --- driving ---
   // One round: resume running DAG runs (first call only), fire due cron triggers, renew
   // leases and time out overdue tasks, advance DAG runs whose nodes finished, claim
-  // ready tasks up to max_in_flight and hand them to the executor. Call it on a timer
-  // (every 50-200 ms) and after submissions. REQUIRES: not concurrent with itself.
+  // ready tasks up to max_in_flight, group claimed vision tasks into batches for one node
+  // each (with vision_nodes), and hand them to the executor. Call it on a timer (every
+  // 50-200 ms) and after submissions. REQUIRES: not concurrent with itself.
   StepReport step();
 
   // Tasks handed to the executor whose done() has not come back yet.
@@ -147,7 +156,13 @@ class WorkflowEngine {
   void maintain_leases(core::Time now, StepReport& report);
   bool advance_dag(store::DagRunId id, core::Time now, std::int64_t fence);
   std::optional<std::int64_t> leader_fence() const;
-  std::vector<ClaimedTask> claim(core::Time now);
+  std::size_t room() const;
+  std::vector<ClaimedTask> claim(core::Time now, std::size_t max_tasks,
+                                 std::vector<std::string> models,
+                                 std::vector<std::string> modalities = {});
+  void batch_vision(std::vector<ClaimedTask>& claimed, core::Time now, StepReport& report);
+  void batch_model(std::vector<ClaimedTask>& claimed, const std::string& model, core::Time now,
+                   StepReport& report);
 
   store::Store& store_;
   TaskExecutor& executor_;

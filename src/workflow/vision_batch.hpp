@@ -1,11 +1,13 @@
 // Elastic batching for vision tasks: how many queued image tasks of one model a node can
-// take at once, from its free GPU memory. Pure function; the caller claims what it picks.
+// take at once, from its free GPU memory. Pure functions; the WorkflowEngine claims what
+// they pick and sends the batch to that node together (engine_vision.cpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace autoglm::workflow {
@@ -22,6 +24,16 @@ struct BatchLimits {
   std::int64_t reserve_bytes = 1LL << 30;      // headroom left free on the node
   std::size_t max_batch = 32;
 };
+
+// A node serving a model, with its free GPU memory as monitoring last reported it.
+struct NodeMemory {
+  std::string id;
+  std::int64_t free_bytes = 0;
+};
+
+// The images a task's payload holds: a vision step's "image_url" (1) or "images" (their
+// number), plus the image_url parts of chat messages; at least 1.
+std::int64_t images_in_payload(std::string_view payload_json);
 
 // Indices into `queued` forming the batch: the model of the most important item (highest
 // priority, then earliest), then items of that model in that order while their memory

@@ -53,12 +53,13 @@ TEST(LoopbackRequest, ChatGoesToChatCompletionsWithModelPriorityAndNoStream) {
   EXPECT_EQ(header_of(*call, "x-autoglm-deadline-ms"), "<absent>");
 }
 
-TEST(LoopbackRequest, ADagNodesPlacementHintBecomesThePreferNodeHeader) {
+TEST(LoopbackRequest, TheClaimsPreferredNodeBecomesThePreferNodeHeader) {
   auto task = chat_task(R"({"messages":[{"role":"user","content":"Translate: ..."}]})");
   auto plain = loopback_request(task, core::Time{});
   ASSERT_TRUE(plain);
   EXPECT_EQ(header_of(*plain, "x-autoglm-prefer-node"), "<absent>");
-  task.task.input.preferred_node = "node-a";
+  // A DAG node's cache hint or a vision batch's node: the engine puts it on the claim.
+  task.preferred_node = "node-a";
   auto hinted = loopback_request(task, core::Time{});
   ASSERT_TRUE(hinted);
   EXPECT_EQ(header_of(*hinted, "x-autoglm-prefer-node"), "node-a");
