@@ -4,6 +4,7 @@
 
 #include "cache/cache_key.hpp"
 #include "cache/cache_policy.hpp"
+#include "cache/sse_assemble.hpp"
 #include "cache/sse_replay.hpp"
 #include "http/server.hpp"
 
@@ -76,8 +77,7 @@ void AnswerCache::clear() {
   if (auto state = state_.load(); state->cache) state->cache->clear();
 }
 
-boost::asio::awaitable<bool> AnswerCache::serve(http::Exchange& exchange,
-                                                std::string_view tenant,
+boost::asio::awaitable<bool> AnswerCache::serve(http::Exchange& exchange, std::string_view tenant,
                                                 std::string_view route) {
   const auto state = state_.load();
   if (!state->cache) co_return false;
@@ -91,8 +91,7 @@ boost::asio::awaitable<bool> AnswerCache::serve(http::Exchange& exchange,
   json::value parsed = json::parse(request.body(), ec);
   if (ec || !parsed.is_object()) co_return false;  // the request parser reports it
   const json::object& body = parsed.as_object();
-  const cache::CachePlan plan =
-      cache::plan_cache(body, {header(request, "cache-control"), opt_in});
+  const cache::CachePlan plan = cache::plan_cache(body, {header(request, "cache-control"), opt_in});
   if (!plan.lookup && !plan.store) co_return false;
 
   const cache::CacheKey key = cache::make_cache_key(tenant, route, body);
@@ -110,6 +109,16 @@ boost::asio::awaitable<bool> AnswerCache::serve(http::Exchange& exchange,
     exchange.on_answer([cache = state->cache, key](unsigned status, const std::string& answer) {
       if (status == 200) cache->insert(key, answer);
     });
+  }
+  if (plan.store && stream) {
+    // A stream is stored as the plain answer it adds up to; its events weigh a few times
+    // the answer, so the kept text may be larger than an entry.
+    exchange.on_stream_answer(
+        [cache = state->cache, key](unsigned status, const std::string& sse) {
+          if (status != 200) return;
+          if (auto answer = cache::assemble_sse(sse)) cache->insert(key, *answer);
+        },
+        8 * state->config.max_entry_bytes);
   }
   co_return false;
 }

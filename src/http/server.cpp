@@ -1,9 +1,6 @@
 #include "http/server.hpp"
 
-#include <mutex>
-#include <random>
-#include <stdexcept>
-#include <unordered_map>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -17,7 +14,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <unordered_map>
 
 namespace autoglm::http {
 
@@ -84,6 +84,7 @@ asio::awaitable<bool> Exchange::begin_stream(bhttp::response<bhttp::empty_body> 
   head.set("x-request-id", request_id_);
   for (const auto& [name, value] : extra_headers_) head.set(name, value);
   head.chunked(true);
+  stream_status_ = head.result_int();
   bhttp::response_serializer<bhttp::empty_body> serializer{head};
   stream_.expires_after(write_timeout_);
   auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kNoThrow);
@@ -93,6 +94,14 @@ asio::awaitable<bool> Exchange::begin_stream(bhttp::response<bhttp::empty_body> 
 
 asio::awaitable<bool> Exchange::write_chunk(std::string_view data) {
   if (client_gone_ || data.empty()) co_return !client_gone_;
+  if (stream_sink_) {
+    if (stream_body_.size() + data.size() > stream_max_bytes_) {
+      stream_sink_ = nullptr;  // too long to show: stop keeping it
+      std::string().swap(stream_body_);
+    } else {
+      stream_body_.append(data);
+    }
+  }
   stream_.expires_after(write_timeout_);
   auto [ec, n] = co_await asio::async_write(
       stream_, bhttp::make_chunk(asio::const_buffer(data.data(), data.size())), kNoThrow);
@@ -105,6 +114,7 @@ asio::awaitable<void> Exchange::end_stream() {
   stream_.expires_after(write_timeout_);
   auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kNoThrow);
   if (ec) client_gone_ = true;
+  if (stream_sink_ && !client_gone_) stream_sink_(stream_status_, stream_body_);
 }
 
 // ---- Server ---------------------------------------------------------------------------
@@ -275,7 +285,9 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
       spdlog::error("request {}: handler failed: {}", exchange.request_id(), e.what());
     }
     if (!exchange.responded()) {
-      co_await exchange.respond(500, R"({"error":{"message":"internal error","type":"internal_error","param":null,"code":null}})");
+      co_await exchange.respond(
+          500,
+          R"({"error":{"message":"internal error","type":"internal_error","param":null,"code":null}})");
     }
     --*ctx->in_flight;
     if (!exchange.keep_alive()) break;

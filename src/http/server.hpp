@@ -4,6 +4,13 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -12,14 +19,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 namespace autoglm::http {
 
@@ -76,6 +75,15 @@ class Exchange {
     answer_sink_ = std::move(sink);
   }
 
+  // Sees the status and the whole body of a streamed answer once end_stream() completed
+  // it (not when the client left). Chunks are kept only while a sink is set, and only up
+  // to `max_bytes`: a longer stream is not shown.
+  void on_stream_answer(std::function<void(unsigned status, const std::string& body)> sink,
+                        std::size_t max_bytes) {
+    stream_sink_ = std::move(sink);
+    stream_max_bytes_ = max_bytes;
+  }
+
   bool responded() const { return responded_; }
   bool client_gone() const { return client_gone_; }
   // Whether the connection can serve another request after this one.
@@ -93,6 +101,10 @@ class Exchange {
   std::chrono::milliseconds write_timeout_;
   std::vector<std::pair<std::string, std::string>> extra_headers_;
   std::function<void(unsigned, const std::string&)> answer_sink_;
+  std::function<void(unsigned, const std::string&)> stream_sink_;
+  std::size_t stream_max_bytes_ = 0;
+  unsigned stream_status_ = 0;
+  std::string stream_body_;  // what was streamed, while stream_sink_ is set
 };
 
 using Handler = std::function<asio::awaitable<void>(Exchange&)>;

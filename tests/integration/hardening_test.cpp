@@ -4,6 +4,7 @@
 // serves the model.
 #include <signal.h>
 
+#include <sstream>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -170,10 +171,10 @@ TEST_F(HardeningTest, KeysCreatedAtRunTimeAreShownOnceAndCanBeRevoked) {
             403);
 }
 
-std::string deterministic_chat(bool stream) {
+std::string deterministic_chat(bool stream, const std::string& text = "cache me") {
   return std::string(R"({"model":")") + kModel +
          R"(","temperature":0,"max_tokens":6,"stream":)" + (stream ? "true" : "false") +
-         R"(,"messages":[{"role":"user","content":"cache me"}]})";
+         R"(,"messages":[{"role":"user","content":")" + text + R"("}]})";
 }
 
 TEST_F(HardeningTest, ASecondIdenticalTemperatureZeroRequestIsACacheHit) {
@@ -205,6 +206,34 @@ TEST_F(HardeningTest, ASecondIdenticalTemperatureZeroRequestIsACacheHit) {
   EXPECT_NE(metrics.body.find("\nautoglm_cache_hits_total 2\n"), std::string::npos)
       << metrics.body.substr(0, 2000);
   EXPECT_NE(metrics.body.find("# TYPE autoglm_cache_bytes gauge"), std::string::npos);
+}
+
+// A streamed miss is stored as the answer its events add up to, and then serves both kinds.
+TEST_F(HardeningTest, AStreamedMissIsStoredAndServesLaterRequests) {
+  auto streamed = chat(kAcmeKey, deterministic_chat(true, "stream me"));
+  ASSERT_EQ(streamed.status, 200) << streamed.body;
+  EXPECT_EQ(streamed.header("x-autoglm-cache"), "miss");
+  auto plain = chat(kAcmeKey, deterministic_chat(false, "stream me"));
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_EQ(plain.header("x-autoglm-cache"), "hit");
+  const auto answer = json::parse(plain.body).as_object();
+  EXPECT_EQ(answer.at("object"), "chat.completion");
+  const std::string content(
+      answer.at("choices").as_array().at(0).at("message").at("content").as_string());
+  EXPECT_FALSE(content.empty());
+  // The text the stream carried, delta by delta, is the stored answer's content.
+  std::string joined;
+  std::istringstream events(streamed.body);
+  for (std::string line; std::getline(events, line);) {
+    if (!line.starts_with("data: {")) continue;
+    const auto event = json::parse(line.substr(6)).as_object();
+    for (const auto& choice : event.at("choices").as_array()) {
+      const auto* piece = choice.at("delta").as_object().if_contains("content");
+      if (piece && piece->is_string()) joined += piece->as_string();
+    }
+  }
+  EXPECT_EQ(joined, content);
+  EXPECT_EQ(chat(kAcmeKey, deterministic_chat(true, "stream me")).header("x-autoglm-cache"), "hit");
 }
 
 TEST_F(HardeningTest, CanaryRouteSendsTrafficToItsSubsetAndSighupChangesIt) {
