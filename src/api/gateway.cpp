@@ -75,9 +75,7 @@ Gateway::Gateway(asio::io_context& io, const config::Config& config,
       monitor_(io, config, nodes_, driver_),
       metrics_(monitor_),
       retry_budget_(retry_budget_options(config.upstream)),
-      max_retries_(config.upstream.retries),
-      retry_backoff_(retry_backoff_options(config.upstream)),
-      timeouts_(timeout_config(config.upstream)),
+      upstream_(std::make_shared<const UpstreamPolicy>(upstream_policy(config.upstream))),
       default_policy_(config.scheduler.pipeline ? "custom" : config.scheduler.policy) {
   auto hardening = Hardening::create(config);  // serve checks it first: a start-up failure
   if (!hardening) throw std::invalid_argument(hardening.status().message());
@@ -114,6 +112,13 @@ void Gateway::add_routes() {
   routes_.add("GET", "/metrics", plain(&Gateway::prometheus_metrics));
   add_node_routes(*this, monitor_);
   add_hardening_routes(*this, *hardening_);
+}
+
+core::Status Gateway::reload(const config::Config& config) {
+  if (auto s = hardening_->reload(config); !s) return s;
+  upstream_.store(std::make_shared<const UpstreamPolicy>(upstream_policy(config.upstream)));
+  retry_budget_.set_options(retry_budget_options(config.upstream));
+  return core::Status::ok();
 }
 
 void Gateway::add_route(std::string method, std::string pattern, RouteHandler handler) {
@@ -280,8 +285,9 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     ~SettleTokens() { guard.settle_tokens(tenant, estimated, actual); }
   } tokens{hardening_->guard(), context.tenant, task.input_tokens + task.max_output_tokens};
   const bool explain = header(request, "x-autoglm-explain") == "1";
+  const std::shared_ptr<const UpstreamPolicy> upstream = upstream_.load();
   auto timeouts = limits::apply_overrides(
-      timeouts_, route,
+      upstream->timeouts, route,
       {header(request, "x-autoglm-timeout-ms"), header(request, "x-autoglm-first-byte-timeout-ms"),
        header(request, "x-autoglm-idle-timeout-ms")});
   if (!timeouts) {
@@ -298,14 +304,14 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
   const auto serving = retry_budget_.enter();
   std::optional<limits::RetryBudget::Guard> retrying;  // held while a retry runs
   std::optional<std::mt19937_64> jitter;               // drawn only when a retry waits
-  const int attempts = 1 + max_retries_;
+  const int attempts = 1 + upstream->max_retries;
   for (int attempt = 0; attempt < attempts; ++attempt) {
     if (attempt > 0) {
       // Exponential backoff with full jitter: retries of many requests spread out instead
       // of arriving at the next node in step.
       if (!jitter) jitter.emplace(task.id * 0x9E3779B97F4A7C15ULL);
       asio::steady_timer pause(co_await asio::this_coro::executor);
-      pause.expires_after(limits::backoff_delay(attempt, retry_backoff_, *jitter));
+      pause.expires_after(limits::backoff_delay(attempt, upstream->retry_backoff, *jitter));
       co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     if (!nodes_.any_up(task.model, std::chrono::steady_clock::now())) break;

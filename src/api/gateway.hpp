@@ -15,6 +15,7 @@
 #include "api/node_monitor.hpp"
 #include "api/request_context.hpp"
 #include "api/router.hpp"
+#include "api/upstream_limits.hpp"
 #include "config/config.hpp"
 #include "core/node.hpp"
 #include "dispatch/node_set.hpp"
@@ -54,9 +55,10 @@ class Gateway {
   void add_route(std::string method, std::string pattern, RouteHandler handler);
   // From now on /readyz answers 503 so load balancers stop sending work.
   void begin_drain() { draining_ = true; }
-  // SIGHUP: applies auth, tenants, limits, cache and routes from `config`, or nothing (the
-  // old settings stay) when they are invalid; returns why.
-  core::Status reload(const config::Config& config) { return hardening_->reload(config); }
+  // SIGHUP: applies auth, tenants, limits, cache, routes and the upstream retries and
+  // timeouts from `config`, or nothing (the old settings stay) when they are invalid;
+  // returns why.
+  core::Status reload(const config::Config& config);
   // Headers for a call the gateway makes to itself on behalf of `tenant` (the workflow
   // engine's loopback executor); needed once auth.enabled is true.
   HeaderList loopback_headers(std::string_view tenant) const {
@@ -95,10 +97,10 @@ class Gateway {
   NodeMonitor monitor_;
   GatewayMetrics metrics_;
   limits::RetryBudget retry_budget_;  // retries may add at most a share of the load
-  const int max_retries_;             // upstream.retries
-  const limits::BackoffOptions retry_backoff_;
-  const limits::TimeoutConfig timeouts_;  // per route, overridable per request
-  std::string default_policy_;            // metric label of the policy for models without their own
+  // Retries, backoff and timeouts (per route, overridable per request); a request keeps
+  // the policy it started with when SIGHUP swaps it.
+  std::atomic<std::shared_ptr<const UpstreamPolicy>> upstream_;
+  std::string default_policy_;  // metric label of the policy for models without their own
   std::map<std::string, std::string> model_policies_;
   std::unique_ptr<Hardening> hardening_;  // keys, tenants, limits, cache, routes
   std::atomic<std::uint64_t> next_task_id_{1};

@@ -32,4 +32,9 @@ limits::BackoffOptions retry_backoff_options(const config::UpstreamConfig& upstr
                                 std::max(upstream.retry_backoff, upstream.retry_backoff_max)};
 }
 
+UpstreamPolicy upstream_policy(const config::UpstreamConfig& upstream) {
+  return UpstreamPolicy{upstream.retries, retry_backoff_options(upstream),
+                        timeout_config(upstream)};
+}
+
 }  // namespace autoglm::api

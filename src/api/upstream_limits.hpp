@@ -20,4 +20,12 @@ limits::RetryBudgetOptions retry_budget_options(const config::UpstreamConfig& up
 // Full jitter between retries; a cap below the base acts as the base.
 limits::BackoffOptions retry_backoff_options(const config::UpstreamConfig& upstream);
 
+// What one request reads of the upstream settings; swapped whole on SIGHUP.
+struct UpstreamPolicy {
+  int max_retries = 0;
+  limits::BackoffOptions retry_backoff;
+  limits::TimeoutConfig timeouts;
+};
+UpstreamPolicy upstream_policy(const config::UpstreamConfig& upstream);
+
 }  // namespace autoglm::api

@@ -41,8 +41,8 @@ asio::awaitable<void> reload_on_sighup(asio::signal_set& signals, api::Gateway& 
       continue;
     }
     spdlog::info(
-        "SIGHUP: reloaded auth ({}), {} key(s), {} tenant(s), limits, cache and {} "
-        "route(s); other sections apply at the next restart",
+        "SIGHUP: reloaded auth ({}), {} key(s), {} tenant(s), limits, cache, {} "
+        "route(s) and upstream retries and timeouts; other sections apply at the next restart",
         loaded->auth.enabled ? "on" : "off", loaded->auth.keys.size(), loaded->tenants.size(),
         loaded->routes.size());
   }

@@ -12,8 +12,8 @@ RetryBudget::Guard RetryBudget::enter() {
 
 std::size_t RetryBudget::allowed_retries() const {
   const auto share = static_cast<std::size_t>(
-      std::floor(options_.ratio * static_cast<double>(active())));
-  return std::max(options_.min_retries, share);
+      std::floor(ratio_.load(std::memory_order_relaxed) * static_cast<double>(active())));
+  return std::max(min_retries_.load(std::memory_order_relaxed), share);
 }
 
 std::optional<RetryBudget::Guard> RetryBudget::try_retry() {

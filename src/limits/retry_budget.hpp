@@ -47,7 +47,12 @@ class RetryBudget {
     std::atomic<std::size_t>* counter_ = nullptr;
   };
 
-  explicit RetryBudget(RetryBudgetOptions options = {}) : options_(options) {}
+  explicit RetryBudget(RetryBudgetOptions options = {}) { set_options(options); }
+  // New bounds (SIGHUP); retries in flight keep their guards.
+  void set_options(RetryBudgetOptions options) {
+    ratio_.store(options.ratio, std::memory_order_relaxed);
+    min_retries_.store(options.min_retries, std::memory_order_relaxed);
+  }
   RetryBudget(const RetryBudget&) = delete;
   RetryBudget& operator=(const RetryBudget&) = delete;
 
@@ -62,7 +67,8 @@ class RetryBudget {
   std::size_t allowed_retries() const;
 
  private:
-  const RetryBudgetOptions options_;
+  std::atomic<double> ratio_{0};
+  std::atomic<std::size_t> min_retries_{0};
   std::atomic<std::size_t> active_{0};
   std::atomic<std::size_t> retries_{0};
 };

@@ -2,6 +2,7 @@
 // upstream.retries and the retry budget; a stream that goes silent is cut after the idle
 // timeout of its route or of the request's own header.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <cstdio>
@@ -45,17 +46,19 @@ std::string node_entry(const std::string& id, std::uint16_t port) {
 
 // Health checks off, so only requests find the dead nodes; a failed node is then skipped
 // for the rest of the test, so each dead node is tried exactly once.
+std::string gateway_config(const std::string& upstream, const std::string& nodes) {
+  return "server:\n  port: 0\n  host: 127.0.0.1\n  threads: 2\n"
+         "upstream:\n  connect-timeout: 500ms\n  failure-backoff: 1h\n" +
+         upstream +
+         "scheduler:\n  policy: round_robin\n"
+         "monitor:\n  health-check:\n    enabled: false\n"
+         "cluster:\n  simulated:\n    enabled: false\n"
+         "nodes:\n" +
+         nodes;
+}
+
 Started start_gateway(const TempDir& dir, const std::string& upstream, const std::string& nodes) {
-  const std::string config =
-      "server:\n  port: 0\n  host: 127.0.0.1\n  threads: 2\n"
-      "upstream:\n  connect-timeout: 500ms\n  failure-backoff: 1h\n" +
-      upstream +
-      "scheduler:\n  policy: round_robin\n"
-      "monitor:\n  health-check:\n    enabled: false\n"
-      "cluster:\n  simulated:\n    enabled: false\n"
-      "nodes:\n" +
-      nodes;
-  auto path = dir.write("gateway.yaml", config);
+  auto path = dir.write("gateway.yaml", gateway_config(upstream, nodes));
   return start_autoglm(dir, "gateway", {"serve", "-c", path.string()});
 }
 
@@ -178,6 +181,27 @@ TEST_F(StreamTimeouts, OutOfBoundsHeadersAreClampedAndMalformedOnesRefused) {
           .first;
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("x-autoglm-timeout-ms"), std::string::npos) << bad.body;
+}
+
+// SIGHUP applies new upstream timeouts to the next requests.
+TEST(UpstreamReload, SighupAppliesANewIdleTimeout) {
+  TempDir dir;
+  StallingStreamServer stall;
+  Started gw =
+      start_gateway(dir, "  idle-timeout: 1h\n  retries: 0\n", node_entry("stall", stall.port()));
+  dir.write("gateway.yaml", gateway_config("  idle-timeout: 300ms\n  retries: 0\n",
+                                           node_entry("stall", stall.port())));
+  gw.process->signal(SIGHUP);
+  ASSERT_TRUE(eventually(
+      [&] { return gw.process->log().find("upstream retries and timeouts") != std::string::npos; },
+      5s))
+      << gw.process->log();
+  const auto began = std::chrono::steady_clock::now();
+  auto r = http_request(gw.port, "POST", "/v1/chat/completions", chat_body(kModel, 8, true),
+                        {{"content-type", "application/json"}}, 20s);
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_NE(r.body.find("[DONE]"), std::string::npos) << r.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 5s);
 }
 
 }  // namespace
