@@ -1,10 +1,11 @@
 #include "api/node_monitor.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "api/scheduler_setup.hpp"
 #include "http/client.hpp"
@@ -69,6 +70,7 @@ void NodeMonitor::apply(const monitor::NodeUpdate& update) {
   nodes_.set_accepting(update.index, update.accepts_work);
   driver_.set_healthy(node, update.accepts_work);
   driver_.set_draining(node, update.draining);
+  driver_.set_warmup(node, update.warmup);
   if (update.metrics) driver_.update_metrics(node, *update.metrics);
 }
 
@@ -224,8 +226,8 @@ asio::awaitable<void> NodeMonitor::check(std::size_t index, std::string url) {
   request.timeout = config_.health_check.timeout;
   auto response = co_await http::fetch(std::move(request));
   const bool passed = response && response->status >= 200 && response->status < 300;
-  std::string detail = !response ? response.status().message()
-                                 : "status " + std::to_string(response->status);
+  std::string detail =
+      !response ? response.status().message() : "status " + std::to_string(response->status);
   std::lock_guard lock(mu_);
   checking_[index] = 0;
   if (auto update = registry_.health_checked(index, passed, passed ? "" : detail, clock_.now())) {

@@ -59,6 +59,9 @@ struct NodeView {
 
   bool healthy = true;
   bool draining = false;
+  // Slow start: the share of its normal traffic a node that just (re)joined may take,
+  // rising from monitor.slow-start.min-weight to 1 over the window (filter `slow_start`).
+  double warmup = 1.0;
   int capacity = 0;                   // max tasks in flight from this gateway; 0: no bound
   int in_flight = 0;                  // dispatched and not finished
   std::int64_t in_flight_tokens = 0;  // input + expected output tokens of those tasks

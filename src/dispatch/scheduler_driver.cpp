@@ -1,10 +1,11 @@
 #include "dispatch/scheduler_driver.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 namespace autoglm::dispatch {
 
@@ -120,14 +121,15 @@ asio::awaitable<ScheduleOutcome> SchedulerDriver::replaced(core::TaskId task) {
   asio::post(strand_, [this, task, lookup] {
     auto it = waiters_.find(task);
     std::shared_ptr<Waiter> waiter = it == waiters_.end() ? nullptr : it->second;
-    asio::post(lookup->get_executor(), [lookup, waiter] {
-      lookup->try_send(boost::system::error_code{}, waiter);
-    });
+    asio::post(lookup->get_executor(),
+               [lookup, waiter] { lookup->try_send(boost::system::error_code{}, waiter); });
   });
   auto [lec, waiter] = co_await lookup->async_receive(kNoThrow);
   if (!waiter) {
     co_return ScheduleOutcome{
-        false, {}, sched::Rejection{task, core::unavailable("the task is no longer scheduled"), {}},
+        false,
+        {},
+        sched::Rejection{task, core::unavailable("the task is no longer scheduled"), {}},
         nullptr};
   }
   auto [ec, outcome] = co_await waiter->channel->async_receive(kNoThrow);
@@ -158,6 +160,10 @@ void SchedulerDriver::add_node(core::NodeView node) {
 
 void SchedulerDriver::set_draining(core::NodeIndex node, bool draining) {
   post([node, draining](sched::Scheduler& s) { s.set_draining(node, draining); });
+}
+
+void SchedulerDriver::set_warmup(core::NodeIndex node, double warmup) {
+  post([node, warmup](sched::Scheduler& s) { s.set_warmup(node, warmup); });
 }
 
 void SchedulerDriver::set_healthy(core::NodeIndex node, bool healthy) {

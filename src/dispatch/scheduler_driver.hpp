@@ -3,13 +3,12 @@
 // Every public member may be called from any thread; the core is touched only on the strand.
 #pragma once
 
-#include <memory>
-#include <unordered_map>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <memory>
+#include <unordered_map>
 
 #include "dispatch/upstream_stop.hpp"
 #include "sched/scheduler.hpp"
@@ -53,6 +52,7 @@ class SchedulerDriver {
   void add_node(core::NodeView node);
   void set_healthy(core::NodeIndex node, bool healthy);
   void set_draining(core::NodeIndex node, bool draining);
+  void set_warmup(core::NodeIndex node, double warmup);
   void update_metrics(core::NodeIndex node, const core::NodeMetrics& metrics);
 
   // A consistent copy of the core's state, taken on the strand.
@@ -62,8 +62,8 @@ class SchedulerDriver {
   struct Waiter;
   void post(std::function<void(sched::Scheduler&)> event);
   void forget(core::TaskId task);  // REQUIRES: on strand_
-  void apply_actions();  // REQUIRES: on strand_
-  void arm_tick();       // REQUIRES: on strand_
+  void apply_actions();            // REQUIRES: on strand_
+  void arm_tick();                 // REQUIRES: on strand_
 
   asio::strand<asio::io_context::executor_type> strand_;
   std::unique_ptr<sched::Scheduler> scheduler_;

@@ -1,6 +1,7 @@
 #include "monitor/node_registry.hpp"
 
 #include <cassert>
+#include <cmath>
 #include <string>
 
 namespace autoglm::monitor {
@@ -20,8 +21,8 @@ core::Status unknown_node(std::string_view id) {
 NodeRegistry::NodeRegistry(RegistryOptions options, core::Time now)
     : options_(std::move(options)), outliers_(options_.outlier, now) {}
 
-NodeRegistry::Entry& NodeRegistry::add(std::size_t index, const core::NodeSpec& spec,
-                                       Source source, core::Time now) {
+NodeRegistry::Entry& NodeRegistry::add(std::size_t index, const core::NodeSpec& spec, Source source,
+                                       core::Time now) {
   assert(index == nodes_.size());
   (void)index;
   nodes_.emplace_back(nodes_.size(), spec, source, options_, now);
@@ -31,8 +32,7 @@ NodeRegistry::Entry& NodeRegistry::add(std::size_t index, const core::NodeSpec& 
   return e;
 }
 
-NodeUpdate NodeRegistry::add_static(std::size_t index, const core::NodeSpec& spec,
-                                    core::Time now) {
+NodeUpdate NodeRegistry::add_static(std::size_t index, const core::NodeSpec& spec, core::Time now) {
   Entry& e = add(index, spec, Source::kConfig, now);
   e.state.mark_up(now, "configured");
   e.published = current(e, now);
@@ -71,14 +71,19 @@ NodeUpdate NodeRegistry::current(const Entry& e, core::Time now) const {
   u.draining = e.state.state() == NodeState::kDraining;
   u.accepts_work = !u.removed && e.state.accepts_new_work() &&
                    e.breaker.state(now) != BreakerState::kOpen && now >= e.backoff_until;
+  u.warmup = e.slow_start.multiplier(now);
   return u;
 }
 
 std::optional<NodeUpdate> NodeRegistry::publish(Entry& e, core::Time now,
                                                 std::optional<core::NodeMetrics> metrics) {
   NodeUpdate u = current(e, now);
+  // The ramp is published in steps of 0.05 (at the monitor's tick), and its end exactly.
+  const bool warmup_moved = std::abs(u.warmup - e.published.warmup) >= 0.05 ||
+                            (u.warmup == 1.0 && e.published.warmup != 1.0);
   const bool changed = u.accepts_work != e.published.accepts_work ||
-                       u.draining != e.published.draining || u.removed != e.published.removed;
+                       u.draining != e.published.draining || u.removed != e.published.removed ||
+                       warmup_moved;
   if (!changed && !metrics) return std::nullopt;
   e.published = u;
   u.metrics = std::move(metrics);
@@ -87,8 +92,7 @@ std::optional<NodeUpdate> NodeRegistry::publish(Entry& e, core::Time now,
 
 void NodeRegistry::changed(Entry& e, const std::optional<StateChange>& change, core::Time now) {
   if (!change) return;
-  if (in_service(change->to) && !in_service(change->from) &&
-      change->from != NodeState::kDraining) {
+  if (in_service(change->to) && !in_service(change->from) && change->from != NodeState::kDraining) {
     e.slow_start.begin(now);
   } else if (!in_service(change->to)) {
     e.slow_start.cancel();

@@ -39,12 +39,13 @@ struct RegistryOptions {
 };
 
 // How the scheduler should see one node now. Emitted when `accepts_work`, `draining` or
-// `removed` changed, or with fresh `metrics`.
+// `removed` changed, when `warmup` moved by 0.05 or reached 1, or with fresh `metrics`.
 struct NodeUpdate {
   std::size_t index = 0;
   bool accepts_work = true;  // healthy or degraded, not ejected, breaker not open, no backoff
   bool draining = false;
   bool removed = false;
+  double warmup = 1.0;  // slow-start share in [min_weight, 1]; 1 when not ramping
   std::optional<core::NodeMetrics> metrics;
 };
 
@@ -92,9 +93,9 @@ class NodeRegistry {
   core::Result<NodeUpdate> heartbeat(const Heartbeat& heartbeat, core::Time now);
   // The result of scraping the node's backend /metrics.
   std::optional<NodeUpdate> scraped(std::size_t index, const core::Result<BackendMetrics>& metrics,
-                                   core::Time now);
-  std::optional<NodeUpdate> health_checked(std::size_t index, bool passed,
-                                           std::string_view detail, core::Time now);
+                                    core::Time now);
+  std::optional<NodeUpdate> health_checked(std::size_t index, bool passed, std::string_view detail,
+                                           core::Time now);
 
   // Asks the node's breaker to let one request through; every admitted request is then
   // finished() or abandoned() once.
@@ -143,7 +144,7 @@ class NodeRegistry {
     SlowStart slow_start;
     core::Time registered_at{0};
     core::Time backoff_until{0};
-    bool breaker_open = false;        // as last seen, to mark the node degraded
+    bool breaker_open = false;  // as last seen, to mark the node degraded
     bool agent_reports_backend = false;
     core::NodeMetrics metrics;
     std::optional<core::Time> scraped_at;

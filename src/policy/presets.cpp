@@ -8,8 +8,11 @@
 namespace autoglm::policy {
 namespace {
 
-// Every preset starts here: a node must be up, serve the model and accept the tenant.
-std::vector<std::string> base_filters() { return {"healthy", "serves_model", "tenant_allowed"}; }
+// Every preset starts here: a node must be up, serve the model and accept the tenant, and
+// one that just (re)joined takes only its slow-start share.
+std::vector<std::string> base_filters() {
+  return {"healthy", "serves_model", "tenant_allowed", "slow_start"};
+}
 
 // Presets that look at load also skip saturated nodes and honour the CPU pause threshold.
 std::vector<std::string> load_aware_filters() {

@@ -10,6 +10,7 @@
 #include "policy/filters/healthy.hpp"
 #include "policy/filters/not_saturated.hpp"
 #include "policy/filters/serves_model.hpp"
+#include "policy/filters/slow_start.hpp"
 #include "policy/filters/tenant_allowed.hpp"
 #include "policy/pickers/max_score.hpp"
 #include "policy/pickers/p2c.hpp"
@@ -48,6 +49,7 @@ const Entry<Filter> kFilters[] = {
     {"not_saturated", make<Filter, NotSaturatedFilter>},
     {"below_cpu_threshold", make<Filter, BelowCpuThresholdFilter>},
     {"batch_lane", make<Filter, BatchLaneFilter>},
+    {"slow_start", make<Filter, SlowStartFilter>},
 };
 
 const Entry<Scorer> kScorers[] = {

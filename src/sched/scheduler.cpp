@@ -3,6 +3,7 @@
 // the actions.
 #include "sched/scheduler.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -159,6 +160,14 @@ void Scheduler::set_draining(core::NodeIndex node, bool draining) {
   if (!s.nodes.contains(node)) return;
   s.nodes.at(node).draining = draining;
   if (!draining) s.dispatch_to(node);
+}
+
+void Scheduler::set_warmup(core::NodeIndex node, double warmup) {
+  State& s = *state_;
+  if (!s.nodes.contains(node)) return;
+  const double before = s.nodes.at(node).warmup;
+  s.nodes.at(node).warmup = std::clamp(warmup, 0.0, 1.0);
+  if (warmup > before) s.dispatch_to(node);
 }
 
 std::span<const core::NodeView> Scheduler::nodes() const { return state_->nodes.views(); }

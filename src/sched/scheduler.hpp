@@ -112,7 +112,7 @@ struct Snapshot {
     double score = 0;
     bool eligible = false;
     int in_flight = 0;
-    std::uint64_t failures = 0;  // finished with TaskResult::ok == false
+    std::uint64_t failures = 0;   // finished with TaskResult::ok == false
     core::NodeFeedback feedback;  // EWMA latencies and weight learned from finished tasks
   };
   std::vector<NodeScore> scores;  // for a standard task of the first model, current state
@@ -138,6 +138,8 @@ class Scheduler {
   void update_metrics(NodeIndex node, const core::NodeMetrics& metrics);
   void set_healthy(NodeIndex node, bool healthy);
   void set_draining(NodeIndex node, bool draining);
+  // Slow start share in (0, 1]; the `slow_start` filter admits the node with this chance.
+  void set_warmup(NodeIndex node, double warmup);
   std::span<const core::NodeView> nodes() const;
 
   // Events. Each one that frees room dispatches queued work for the models it concerns;

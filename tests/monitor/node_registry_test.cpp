@@ -59,8 +59,12 @@ TEST(NodeRegistry, AnAgentNodeJoinsOnItsFirstHeartbeatAndGoesDownAfterThreeMisse
   ASSERT_TRUE(u->metrics.has_value());
   EXPECT_DOUBLE_EQ(u->metrics->cpu_util, 0.25);
 
-  EXPECT_TRUE(registry.tick(2'000ms).empty());  // one missed: still up
-  auto updates = registry.tick(3'200ms);        // three missed
+  // One missed: still up (only its slow-start ramp moves, the node joined at run time).
+  for (const auto& update : registry.tick(2'000ms)) {
+    EXPECT_TRUE(update.accepts_work);
+    EXPECT_LT(update.warmup, 1.0);
+  }
+  auto updates = registry.tick(3'200ms);  // three missed
   ASSERT_EQ(updates.size(), 1u);
   EXPECT_FALSE(updates[0].accepts_work);
   EXPECT_EQ(registry.report(3'200ms).at(0).state, "down");
@@ -152,6 +156,32 @@ TEST(NodeRegistry, ServerErrorsOpenTheBreakerAndItClosesAfterATrial) {
   EXPECT_EQ(registry.report(2'200ms).at(0).state, "healthy");
 }
 
+// The slow-start ramp reaches the scheduler: published in steps as the tick runs, then 1.
+TEST(NodeRegistry, SlowStartRampIsPublishedToTheScheduler) {
+  auto o = options();
+  o.breaker.enabled = false;
+  NodeRegistry registry(o, 0s);
+  registry.add_static(0, spec("a"), 0s);
+  registry.add_static(1, spec("b"), 0s);
+  EXPECT_EQ(registry.report(0s).at(0).slow_start, 1.0);  // configured nodes start warm
+  for (int i = 0; i < 3; ++i) registry.finished(0, RequestOutcome::kGatewayError, false, 0s);
+  auto back = registry.tick(6s);  // un-ejected: the ramp begins at min_weight
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_NEAR(back[0].warmup, o.slow_start.min_weight, 1e-9);
+  double last = back[0].warmup;
+  int steps = 0;
+  for (core::Duration t = 6s; t <= 6s + o.slow_start.window + 1s; t += 100ms) {
+    for (const auto& u : registry.tick(t)) {
+      EXPECT_GE(u.warmup, last);
+      last = u.warmup;
+      ++steps;
+    }
+  }
+  EXPECT_EQ(last, 1.0);
+  EXPECT_GE(steps, 10);  // about one update per 0.05 of share, not one per tick
+  EXPECT_LE(steps, 20);
+}
+
 TEST(NodeRegistry, RepeatedEjectionsLastLongerAndEndWithASlowStart) {
   auto o = options();
   o.breaker.enabled = false;
@@ -160,7 +190,8 @@ TEST(NodeRegistry, RepeatedEjectionsLastLongerAndEndWithASlowStart) {
   registry.add_static(1, spec("b"), 0s);
   auto fail = [&](core::Time at) {
     std::optional<NodeUpdate> last;
-    for (int i = 0; i < 3; ++i) last = registry.finished(0, RequestOutcome::kGatewayError, false, at);
+    for (int i = 0; i < 3; ++i)
+      last = registry.finished(0, RequestOutcome::kGatewayError, false, at);
     return last;
   };
   auto first = fail(0s);

@@ -7,7 +7,9 @@
 #include "policy/filters/healthy.hpp"
 #include "policy/filters/not_saturated.hpp"
 #include "policy/filters/serves_model.hpp"
+#include "policy/filters/slow_start.hpp"
 #include "policy/filters/tenant_allowed.hpp"
+#include "policy/pipeline.hpp"
 
 namespace autoglm::policy {
 namespace {
@@ -175,6 +177,30 @@ TEST(BatchLaneFilter, UnboundedNodeTakesBatchWorkOnlyWhileNothingQueues) {
   auto batch = make_task();
   batch.latency = core::LatencyClass::kBatch;
   EXPECT_THAT(kept(BatchLaneFilter{}, batch, nodes, env), ElementsAre(1, 2));
+}
+
+TEST(SlowStartFilter, AdmitsAWarmingNodeWithItsShare) {
+  Env env;
+  auto nodes = make_nodes(2);
+  nodes[1].warmup = 0.25;
+  SlowStartFilter f;
+  int warm = 0;
+  constexpr int kDraws = 20000;
+  for (int i = 0; i < kDraws; ++i) {
+    EXPECT_TRUE(f.allows(make_task(), nodes[0], env.ctx()));  // not ramping: always
+    if (f.allows(make_task(), nodes[1], env.ctx())) ++warm;
+  }
+  EXPECT_NEAR(static_cast<double>(warm) / kDraws, 0.25, 0.02);
+  nodes[1].warmup = 1.0;
+  EXPECT_THAT(kept(f, make_task(), nodes, env), ElementsAre(0, 1));
+}
+
+TEST(SlowStartFilter, EveryPresetRampsNodesUp) {
+  for (const auto& name : preset_names()) {
+    const auto spec = preset(name);
+    ASSERT_TRUE(spec.is_ok());
+    EXPECT_THAT(spec->filters, ::testing::Contains("slow_start")) << name;
+  }
 }
 
 }  // namespace

@@ -171,7 +171,8 @@ TEST(Pipeline, DescribesItsParts) {
             "picker: max_score");
   auto rr = build(*preset("round_robin"));
   EXPECT_EQ(rr->describe(),
-            "filters: healthy, serves_model, tenant_allowed | scorers: none | picker: round_robin");
+            "filters: healthy, serves_model, tenant_allowed, slow_start | scorers: none | picker: "
+            "round_robin");
 }
 
 TEST(Pipeline, WorksWithAnEmptyContext) {

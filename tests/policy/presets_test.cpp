@@ -51,7 +51,8 @@ TEST(Presets, LoadAwarePresetsSkipSaturatedAndHotNodes) {
 TEST(Presets, DynamicIsTheComposite) {
   auto p = std::move(build_pipeline(*preset("dynamic"))).value();
   EXPECT_EQ(p->describe(),
-            "filters: healthy, serves_model, tenant_allowed, not_saturated, below_cpu_threshold, "
+            "filters: healthy, serves_model, tenant_allowed, slow_start, not_saturated, "
+            "below_cpu_threshold, "
             "batch_lane | scorers: predicted_latency*3, prefix_affinity*2, queue_depth*1, "
             "kv_cache_free*1, energy*0.1 | picker: max_score");
 }
@@ -102,8 +103,9 @@ TEST(BuildPipeline, EmptyPickerMeansMaxScore) {
 }
 
 TEST(PartNames, AreListedForDocsAndErrors) {
-  EXPECT_THAT(filter_names(), ElementsAre("healthy", "serves_model", "tenant_allowed",
-                                          "not_saturated", "below_cpu_threshold", "batch_lane"));
+  EXPECT_THAT(filter_names(),
+              ElementsAre("healthy", "serves_model", "tenant_allowed", "not_saturated",
+                          "below_cpu_threshold", "batch_lane", "slow_start"));
   EXPECT_THAT(picker_names(), ElementsAre("max_score", "weighted_random", "p2c", "round_robin"));
   EXPECT_EQ(scorer_names().size(), 9u);
 }

@@ -220,5 +220,29 @@ TEST(Scheduler, WorksWithPresetPolicies) {
   }
 }
 
+// A node in slow start takes about its warmup share of what it would otherwise get.
+TEST(Scheduler, AWarmingNodeTakesItsSlowStartShare) {
+  Harness h({}, preset_pipeline("round_robin"));
+  h.add("warm", 0);
+  h.add("ramping", 0);
+  h.scheduler.set_warmup(1, 0.2);
+  EXPECT_DOUBLE_EQ(h.node(1).warmup, 0.2);
+  int to_ramping = 0;
+  constexpr int kTasks = 2000;
+  for (TaskId id = 1; id <= kTasks; ++id) {
+    for (const auto& p : h.submit(task(id)).dispatch) to_ramping += p.node == 1 ? 1 : 0;
+    h.finish(id);
+  }
+  // Round robin alone would give it half; the filter admits it on a fifth of its turns.
+  EXPECT_NEAR(static_cast<double>(to_ramping) / kTasks, 0.2 / 1.2, 0.04);
+  h.scheduler.set_warmup(1, 1.0);
+  to_ramping = 0;
+  for (TaskId id = kTasks + 1; id <= 2 * kTasks; ++id) {
+    for (const auto& p : h.submit(task(id)).dispatch) to_ramping += p.node == 1 ? 1 : 0;
+    h.finish(id);
+  }
+  EXPECT_NEAR(static_cast<double>(to_ramping) / kTasks, 0.5, 0.02);
+}
+
 }  // namespace
 }  // namespace autoglm::sched
