@@ -53,6 +53,10 @@ Process::Process(std::string program, std::vector<std::string> args, fs::path lo
       dup2(fd, 2);
       close(fd);
     }
+    // Run in the test's own directory, so relative defaults (the SQLite store at
+    // ./data/autoglm.db, ui.dir) are private to the test and not shared by tests that run
+    // at the same time. Every path a test passes is absolute.
+    if (chdir(log_path_.parent_path().c_str()) != 0) _exit(126);
     execvp(argv[0], argv.data());
     _exit(127);
   }

@@ -27,7 +27,8 @@ class TempDir {
 
 class Process {
  public:
-  // Starts AUTOGLM_BINARY with `args`; stdout and stderr go to `log_path`.
+  // Starts AUTOGLM_BINARY with `args` in the directory of `log_path` (its working
+  // directory); stdout and stderr go to `log_path`.
   Process(std::vector<std::string> args, std::filesystem::path log_path);
   // Starts another program (looked up in PATH), e.g. a Prometheus server.
   Process(std::string program, std::vector<std::string> args, std::filesystem::path log_path);
