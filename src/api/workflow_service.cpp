@@ -106,6 +106,9 @@ WorkflowService::WorkflowService(asio::io_context& io, const config::Config& con
   engine.owner = workflow_owner_id();
   engine.lease = options_.lease;
   engine.max_in_flight = static_cast<std::size_t>(options_.max_in_flight);
+  engine.vision_batch.per_image_bytes = static_cast<std::int64_t>(options_.vision_per_image_bytes);
+  engine.vision_batch.reserve_bytes = static_cast<std::int64_t>(options_.vision_reserve_bytes);
+  engine.vision_batch.max_batch = static_cast<std::size_t>(options_.vision_max_batch);
   engine.leadership = std::move(leadership);
   engine.on_finished = [this](const store::TaskRecord& task) {
     if (task.input.callback_url.empty()) return;

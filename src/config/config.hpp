@@ -51,6 +51,11 @@ struct WorkflowConfig {
   Millis lease{30'000};       // a running task's lease; a crashed gateway's tasks rerun after it
   int max_in_flight = 64;     // tasks this gateway runs at once
   int workers = 8;            // threads for blocking store calls from the HTTP routes
+  // Elastic batching of vision tasks (workflow.vision-batch.*): GPU memory one image needs,
+  // the memory left free on a node, and the most tasks in one batch.
+  std::size_t vision_per_image_bytes = 256u << 20;
+  std::size_t vision_reserve_bytes = 1u << 30;
+  int vision_max_batch = 32;
 
   bool operator==(const WorkflowConfig&) const = default;
 };

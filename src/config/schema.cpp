@@ -110,6 +110,16 @@ std::vector<KeySpec> build_schema() {
        [](const Field& f, Config& c) { f.read_int(c.workflow.max_in_flight, 1, 100000); }},
       {"workflow.workers", true,
        [](const Field& f, Config& c) { f.read_int(c.workflow.workers, 1, 256); }},
+      {"workflow.vision-batch.per-image-bytes", true,
+       [](const Field& f, Config& c) {
+         f.read_size(c.workflow.vision_per_image_bytes, kKiB, 64 * kGiB);
+       }},
+      {"workflow.vision-batch.reserve-bytes", true,
+       [](const Field& f, Config& c) {
+         f.read_size(c.workflow.vision_reserve_bytes, 0, 1024 * kGiB);
+       }},
+      {"workflow.vision-batch.max-batch", true,
+       [](const Field& f, Config& c) { f.read_int(c.workflow.vision_max_batch, 1, 1024); }},
       {"logging.level", true, apply_log_level},
       {"logging.format", true,
        [](const Field& f, Config& c) { f.read_choice(c.logging.format, kFormats); }},

@@ -54,6 +54,12 @@ void emit_workflow(YAML::Emitter& out, const WorkflowConfig& workflow) {
   out << YAML::Key << "lease" << YAML::Value << format_duration(workflow.lease);
   out << YAML::Key << "max-in-flight" << YAML::Value << workflow.max_in_flight;
   out << YAML::Key << "workers" << YAML::Value << workflow.workers;
+  out << YAML::Key << "vision-batch" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "per-image-bytes" << YAML::Value
+      << format_size(workflow.vision_per_image_bytes);
+  out << YAML::Key << "reserve-bytes" << YAML::Value << format_size(workflow.vision_reserve_bytes);
+  out << YAML::Key << "max-batch" << YAML::Value << workflow.vision_max_batch;
+  out << YAML::EndMap;
   out << YAML::EndMap;
 }
 

@@ -41,5 +41,20 @@ TEST(WorkflowConfig, OutOfRangeValuesNameTheKey) {
   }
 }
 
+TEST(WorkflowConfig, VisionBatchLimitsAreReadAndRoundTrip) {
+  auto config = load_text(
+      "workflow:\n  vision-batch:\n    per-image-bytes: 64MiB\n    reserve-bytes: 2GiB\n"
+      "    max-batch: 8\n");
+  ASSERT_TRUE(config) << config.status().message();
+  EXPECT_EQ(config->workflow.vision_per_image_bytes, 64u << 20);
+  EXPECT_EQ(config->workflow.vision_reserve_bytes, 2ull << 30);
+  EXPECT_EQ(config->workflow.vision_max_batch, 8);
+  auto again = load_text(to_yaml(*config));
+  ASSERT_TRUE(again) << again.status().message();
+  EXPECT_EQ(again->workflow, config->workflow);
+  EXPECT_FALSE(load_text("workflow:\n  vision-batch:\n    max-batch: 0\n"));
+  EXPECT_FALSE(load_text("workflow:\n  vision-batch:\n    per-image: 1MiB\n"));
+}
+
 }  // namespace
 }  // namespace autoglm::config
