@@ -1,13 +1,12 @@
 // Execution monitoring end to end: real simnodes and agents behind the real gateway. A node
 // killed mid-stream, a node that hangs, nodes registered and drained at run time, and an
 // agent's heartbeats.
+#include <gtest/gtest.h>
 #include <signal.h>
 
+#include <boost/json.hpp>
 #include <future>
 #include <thread>
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "integration/http_client.hpp"
 #include "integration/process.hpp"
@@ -23,8 +22,8 @@ constexpr const char* kModel = "autoglm-sim-8b";
 Started start_simnode(const TempDir& dir, const std::string& id, std::uint16_t port = 0,
                       const std::string& speedup = "20") {
   return start_autoglm(dir, id,
-                       {"simnode", "--port", std::to_string(port), "--model", kModel,
-                        "--profile", "h100-80gb-8b", "--node-id", id, "--speedup", speedup});
+                       {"simnode", "--port", std::to_string(port), "--model", kModel, "--profile",
+                        "h100-80gb-8b", "--node-id", id, "--speedup", speedup});
 }
 
 std::string node_entry(const std::string& id, std::uint16_t port) {
@@ -33,16 +32,17 @@ std::string node_entry(const std::string& id, std::uint16_t port) {
 }
 
 // A gateway whose monitoring runs fast enough for tests; `nodes` is a YAML list body.
-Started start_gateway(const TempDir& dir, const std::string& nodes,
-                      const std::string& extra = "") {
+Started start_gateway(const TempDir& dir, const std::string& nodes, const std::string& extra = "") {
   std::string config =
       "server:\n  port: 0\n  host: 127.0.0.1\n  threads: 2\n"
-      "upstream:\n  connect-timeout: 500ms\n  failure-backoff: 1s\n" + extra +
+      "upstream:\n  connect-timeout: 500ms\n  failure-backoff: 1s\n" +
+      extra +
       "scheduler:\n  policy: round_robin\n"
       "monitor:\n  heartbeat: 200ms\n  scrape-interval: 100ms\n"
       "  health-check:\n    interval: 200ms\n    timeout: 200ms\n"
       "cluster:\n  simulated:\n    enabled: false\n"
-      "nodes:" + (nodes.empty() ? std::string(" []\n") : "\n" + nodes);
+      "nodes:" +
+      (nodes.empty() ? std::string(" []\n") : "\n" + nodes);
   auto path = dir.write("gateway.yaml", config);
   return start_autoglm(dir, "gateway", {"serve", "-c", path.string()});
 }
@@ -89,14 +89,15 @@ TEST(Monitoring, NodeKilledMidStreamEndsTheStreamCleanlyAndStopsGettingWork) {
   const auto ended_after = std::chrono::steady_clock::now() - killed_at;
   ASSERT_EQ(res.status, 200) << res.error;
   EXPECT_NE(res.body.find("\"error\""), std::string::npos)
-      << res.body.size() << " bytes, ending: " << res.body.substr(res.body.size() - std::min<std::size_t>(res.body.size(), 400));
+      << res.body.size() << " bytes, ending: "
+      << res.body.substr(res.body.size() - std::min<std::size_t>(res.body.size(), 400));
   ASSERT_GE(res.body.size(), 14u);
   EXPECT_EQ(res.body.substr(res.body.size() - 14), "data: [DONE]\n\n");
   EXPECT_LT(ended_after, 1s);
 
   // Within a second the gateway sends it nothing new: every request lands on the survivor.
-  EXPECT_TRUE(eventually([&] { return !node_report(gw.port, serving).at("accepts_work").as_bool(); },
-                         1s));
+  EXPECT_TRUE(
+      eventually([&] { return !node_report(gw.port, serving).at("accepts_work").as_bool(); }, 1s));
   for (int i = 0; i < 6; ++i) {
     auto r = http_post(gw.port, "/v1/chat/completions", chat_body(kModel, 4, false));
     ASSERT_EQ(r.status, 200) << r.body;
@@ -173,13 +174,13 @@ TEST(Monitoring, AnAgentRegistersHeartbeatsAndIsMarkedDownWhenItStops) {
   Started node = start_simnode(dir, "gpu-1");
   Started gw = start_gateway(dir, "");
   const std::string backend = "http://127.0.0.1:" + std::to_string(node.port);
-  Process agent({"agent", "--scheduler", "http://127.0.0.1:" + std::to_string(gw.port),
-                 "--node-id", "gpu-1", "--backend", backend, "--interval", "200ms",
-                 "--nvml-library", "libnvidia-ml-absent.so.1",
-                 // Fixed /proc files: the real host's CPU, busy with other tests, would
-                 // (rightly) make the scheduler pause the node above scheduler.cpu-threshold.
-                 "--proc-root", AUTOGLM_SOURCE_DIR "/tests/agent/fixtures/proc_a"},
-                dir.path() / "agent.log");
+  Process agent(
+      {"agent", "--scheduler", "http://127.0.0.1:" + std::to_string(gw.port), "--node-id", "gpu-1",
+       "--backend", backend, "--interval", "200ms", "--nvml-library", "libnvidia-ml-absent.so.1",
+       // Fixed /proc files: the real host's CPU, busy with other tests, would
+       // (rightly) make the scheduler pause the node above scheduler.cpu-threshold.
+       "--proc-root", AUTOGLM_SOURCE_DIR "/tests/agent/fixtures/proc_a"},
+      dir.path() / "agent.log");
 
   ASSERT_TRUE(eventually([&] { return state_of(gw.port, "gpu-1") == "healthy"; }, 5s))
       << agent.log();
@@ -196,6 +197,43 @@ TEST(Monitoring, AnAgentRegistersHeartbeatsAndIsMarkedDownWhenItStops) {
   agent.signal(SIGKILL);
   EXPECT_TRUE(eventually([&] { return state_of(gw.port, "gpu-1") == "down"; }, 3s))
       << node_report(gw.port, "gpu-1");
+}
+
+// With auth on, node registration is an admin route: an agent without a key is refused
+// and never appears; one with an admin key (--api-key) registers and heartbeats.
+TEST(Monitoring, WithAuthOnlyAnAgentWithAnAdminKeyRegisters) {
+  TempDir dir;
+  const std::string admin = "agk_admin-0123456789abcdef";
+  Started node = start_simnode(dir, "gpu-1");
+  Started gw = start_gateway(dir, "",
+                             "auth:\n  enabled: true\n  keys:\n"
+                             "    - {id: key_admin, tenant: ops, admin: true, key: " +
+                                 admin + "}\n");
+  const auto report_status = [&](const std::string& id) {
+    return http_request(gw.port, "GET", "/admin/v1/nodes/" + id, "",
+                        {{"authorization", "Bearer " + admin}})
+        .status;
+  };
+  const std::string scheduler = "http://127.0.0.1:" + std::to_string(gw.port);
+  const std::string backend = "http://127.0.0.1:" + std::to_string(node.port);
+  const std::vector<std::string> common{
+      "--backend",      backend,
+      "--interval",     "200ms",
+      "--nvml-library", "libnvidia-ml-absent.so.1",
+      "--proc-root",    AUTOGLM_SOURCE_DIR "/tests/agent/fixtures/proc_a"};
+  std::vector<std::string> keyless{"agent", "--scheduler", scheduler, "--node-id", "keyless"};
+  keyless.insert(keyless.end(), common.begin(), common.end());
+  Process refused(keyless, dir.path() / "keyless.log");
+  std::vector<std::string> keyed{"agent", "--scheduler", scheduler, "--node-id",
+                                 "gpu-1", "--api-key",   admin};
+  keyed.insert(keyed.end(), common.begin(), common.end());
+  Process agent(keyed, dir.path() / "agent.log");
+
+  ASSERT_TRUE(eventually([&] { return report_status("gpu-1") == 200; }, 5s)) << agent.log();
+  EXPECT_TRUE(eventually([&] { return refused.log().find("401") != std::string::npos; }, 5s))
+      << refused.log();
+  EXPECT_EQ(report_status("keyless"), 404) << refused.log();
+  EXPECT_EQ(agent.log().find(admin), std::string::npos);  // the key is never logged
 }
 
 }  // namespace
