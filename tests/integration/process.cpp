@@ -98,16 +98,21 @@ std::string Process::log() const {
   return ss.str();
 }
 
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+std::uint16_t bind_loopback(int fd) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   socklen_t len = sizeof addr;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const std::uint16_t port = bind_loopback(fd);
+  ::close(fd);
+  return port;
 }
 
 std::uint16_t wait_for_port_file(const fs::path& path, std::chrono::milliseconds timeout) {

@@ -50,6 +50,9 @@ class Process {
   std::filesystem::path log_path_;
 };
 
+// Binds socket `fd` to 127.0.0.1 on a port the OS picks; returns that port.
+std::uint16_t bind_loopback(int fd);
+
 // A loopback port nobody listens on right now (the OS's choice, released at once), for
 // servers that must be told their port up front (Prometheus, etcd).
 std::uint16_t free_port();

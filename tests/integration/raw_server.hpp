@@ -3,7 +3,6 @@
 // kept open until the server is destroyed, so a handler that returns leaves it hanging.
 #pragma once
 
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "integration/process.hpp"
+
 namespace autoglm::testing {
 
 class RawServer {
@@ -20,13 +21,7 @@ class RawServer {
   explicit RawServer(std::function<void(int fd)> on_connection = {})
       : on_connection_(std::move(on_connection)) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    port_ = bind_loopback(fd_);
     ::listen(fd_, 64);
     thread_ = std::thread([this] {
       while (!stop_) {
