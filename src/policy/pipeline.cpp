@@ -46,20 +46,21 @@ void best_first(std::span<const Candidate> scored, std::size_t n, std::vector<Ca
   }
 }
 
-// total[i] += w * part[i], two doubles at a time (the build's -O2 does not vectorise loops
-// of unknown length by itself).
-void add_weighted(double* total, const double* part, double w, std::size_t n) {
+// total[i] = w * part[i] for the first scorer (no separate zeroing pass), then
+// total[i] += w * part[i] for the others; two doubles at a time (the build's -O2 does not
+// vectorise loops of unknown length by itself).
+void add_weighted(double* total, const double* part, double w, std::size_t n, bool first) {
   using Pair = double __attribute__((vector_size(16)));
   const Pair wv = {w, w};
   std::size_t i = 0;
   for (; i + 2 <= n; i += 2) {
-    Pair t, p;
-    std::memcpy(&t, total + i, sizeof t);
+    Pair t = {0, 0}, p;
+    if (!first) std::memcpy(&t, total + i, sizeof t);
     std::memcpy(&p, part + i, sizeof p);
     t += wv * p;
     std::memcpy(total + i, &t, sizeof t);
   }
-  for (; i < n; ++i) total[i] += w * part[i];
+  for (; i < n; ++i) total[i] = (first ? 0.0 : total[i]) + w * part[i];
 }
 
 }  // namespace
@@ -226,11 +227,13 @@ bool Pipeline::filter_and_measure(const TaskSpec& task, std::span<const NodeView
 void Pipeline::finish_scores(const TaskSpec& task, std::span<const NodeView> nodes,
                              const Context& ctx) {
   const std::size_t n = candidates_.size();
-  total_.assign(n, 0.0);
+  if (active_.empty()) total_.assign(n, 0.0);
+  total_.resize(n);
   for (const std::size_t j : active_) {
     const std::span<double> values(measures_[j].data(), n);
     scorers_[j].scorer->normalise(task, nodes, candidates_, values, ctx);
-    add_weighted(total_.data(), values.data(), scorers_[j].weight / total_weight_, n);
+    add_weighted(total_.data(), values.data(), scorers_[j].weight / total_weight_, n,
+                 j == active_.front());
   }
   fill_scored();
 }
@@ -239,11 +242,13 @@ void Pipeline::finish_scores(const TaskSpec& task, std::span<const NodeView> nod
 void Pipeline::score_whole(const TaskSpec& task, std::span<const NodeView> nodes,
                            const Context& ctx) {
   const std::size_t n = candidates_.size();
-  total_.assign(n, 0.0);
+  if (active_.empty()) total_.assign(n, 0.0);
+  total_.resize(n);
   partial_.resize(n);
   for (const std::size_t j : active_) {
     scorers_[j].scorer->score(task, nodes, candidates_, partial_, ctx);
-    add_weighted(total_.data(), partial_.data(), scorers_[j].weight / total_weight_, n);
+    add_weighted(total_.data(), partial_.data(), scorers_[j].weight / total_weight_, n,
+                 j == active_.front());
   }
   fill_scored();
 }
