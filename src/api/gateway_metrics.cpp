@@ -1,5 +1,7 @@
 #include "api/gateway_metrics.hpp"
 
+#include <charconv>
+
 #include "core/task.hpp"
 
 namespace autoglm::api {
@@ -102,7 +104,9 @@ GatewayMetrics::GatewayMetrics(const NodeMonitor& monitor)
 
 void GatewayMetrics::request(const std::string& model, const std::string& node, int status,
                              const std::string& policy) {
-  requests_.with({model, node, std::to_string(status), policy}).inc();
+  char code[12];
+  const auto end = std::to_chars(code, code + sizeof code, status).ptr;
+  requests_.with({model, node, std::string_view(code, end - code), policy}).inc();
 }
 
 void GatewayMetrics::latency(const std::string& model, std::chrono::nanoseconds ttft,
@@ -120,7 +124,7 @@ GatewayMetrics::LatencyBuckets GatewayMetrics::latency_buckets() const {
   return LatencyBuckets{latency_bounds_, all_ttft_.snapshot(), all_e2e_.snapshot()};
 }
 
-void GatewayMetrics::retry() { retries_.with(std::vector<std::string>{}).inc(); }
+void GatewayMetrics::retry() { retries_.with(std::span<const std::string_view>{}).inc(); }
 
 void GatewayMetrics::watch_cache(std::function<cache::CacheStats()> stats) {
   using Series = metrics::CallbackFamily::Series;

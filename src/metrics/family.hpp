@@ -5,12 +5,14 @@
 // reference stays valid until remove() of its labels.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <initializer_list>
 #include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -63,18 +65,26 @@ class Family final : public FamilyBase {
 
   // The series with these label values, in the order of the family's label names.
   // Throws std::invalid_argument for the wrong number of values (a programming error).
-  T& with(const std::vector<std::string>& values) {
+  // Allocation-free when the series exists (every request records a few: no key is built).
+  T& with(std::span<const std::string_view> values) {
     if (values.size() != label_names_.size()) {
       throw std::invalid_argument(name_ + ": expected " + std::to_string(label_names_.size()) +
                                   " label values, got " + std::to_string(values.size()));
     }
     std::lock_guard lock(mu_);
-    auto& slot = series_[values];
-    if (!slot) slot = make_series();
-    return *slot;
+    auto it = series_.find(values);
+    if (it == series_.end()) {
+      it = series_.emplace(std::vector<std::string>(values.begin(), values.end()), make_series())
+               .first;
+    }
+    return *it->second;
   }
   T& with(std::initializer_list<std::string_view> values) {
-    return with(std::vector<std::string>(values.begin(), values.end()));
+    return with(std::span<const std::string_view>(values.begin(), values.size()));
+  }
+  T& with(const std::vector<std::string>& values) {
+    std::vector<std::string_view> views(values.begin(), values.end());
+    return with(std::span<const std::string_view>(views));
   }
 
   // Drops a series (a node that left). References to it become dangling.
@@ -128,7 +138,17 @@ class Family final : public FamilyBase {
   }
 
   mutable std::mutex mu_;
-  std::map<std::vector<std::string>, std::unique_ptr<T>> series_;
+  // Label values compared as string views, so a lookup needs no std::string.
+  struct ValuesLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::lexicographical_compare(
+          a.begin(), a.end(), b.begin(), b.end(),
+          [](std::string_view x, std::string_view y) { return x < y; });
+    }
+  };
+  std::map<std::vector<std::string>, std::unique_ptr<T>, ValuesLess> series_;
   std::vector<double> bounds_;  // histograms only
 };
 

@@ -80,7 +80,15 @@ TEST(Registry, SameLabelsSameSeries) {
   one.inc();
   f.with({"x"}).inc();
   EXPECT_EQ(&one, &f.with({"x"}));
+  // Every way of naming the labels finds the same series (lookups compare string views).
+  const std::string x = "x";
+  EXPECT_EQ(&one, &f.with(std::vector<std::string>{x}));
+  const std::string_view views[] = {x};
+  EXPECT_EQ(&one, &f.with(std::span<const std::string_view>(views)));
+  EXPECT_NE(&one, &f.with({"xx"}));
   EXPECT_DOUBLE_EQ(one.value(), 2);
+  EXPECT_EQ(f.size(), 2u);
+  f.remove({"xx"});
   EXPECT_EQ(f.size(), 1u);
   f.remove({"x"});
   EXPECT_EQ(f.size(), 0u);
