@@ -1,15 +1,16 @@
 #include "sim/gpu_profile.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <fmt/format.h>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
 
+#include "sim/gpu_memory.hpp"
 #include "sim/yaml_fields.hpp"
 
 namespace autoglm::sim {
@@ -20,12 +21,26 @@ const std::vector<std::pair<std::string_view, std::string_view>>& builtin_profil
 
 namespace {
 
-const std::vector<std::string_view> kKnownKeys = {
-    "name",           "gpu",         "model",          "num_gpus",
-    "linear_fixed_ms", "linear_per_token_ms", "linear_saturated_ms", "prefill_attn_ms",
-    "decode_attn_ms", "head_ms",     "cpu_overhead_ms", "max_batch",
-    "max_batched_tokens", "kv_capacity_tokens", "block_size", "prefix_caching",
-    "source"};
+const std::vector<std::string_view> kKnownKeys = {"name",
+                                                  "gpu",
+                                                  "model",
+                                                  "num_gpus",
+                                                  "linear_fixed_ms",
+                                                  "linear_per_token_ms",
+                                                  "linear_saturated_ms",
+                                                  "prefill_attn_ms",
+                                                  "decode_attn_ms",
+                                                  "head_ms",
+                                                  "cpu_overhead_ms",
+                                                  "max_batch",
+                                                  "max_batched_tokens",
+                                                  "kv_capacity_tokens",
+                                                  "block_size",
+                                                  "prefix_caching",
+                                                  "gpu_memory_gib",
+                                                  "weights_gib",
+                                                  "kv_bytes_per_token",
+                                                  "source"};
 
 // Reads an integer field into `out` when present, refusing values `Int` cannot hold.
 template <typename Int>
@@ -36,6 +51,33 @@ void read_integer(YamlFields& f, const char* key, Int& out, bool required) {
     return f.fail(f.get(key), key, fmt::format("{} is too large", *value));
   }
   out = static_cast<Int>(*value);
+}
+
+// The memory figures come together, and a full KV cache must fit beside the weights.
+core::Status check_memory(const GpuProfile& p, const std::string& origin) {
+  const bool any = p.gpu_memory_gib > 0 || p.weights_gib > 0 || p.kv_bytes_per_token > 0;
+  if (!any) return core::Status::ok();
+  for (const auto& [key, given] : {std::pair{"gpu_memory_gib", p.gpu_memory_gib > 0},
+                                   std::pair{"weights_gib", p.weights_gib > 0},
+                                   std::pair{"kv_bytes_per_token", p.kv_bytes_per_token > 0}}) {
+    if (!given) {
+      return core::invalid_argument(
+          fmt::format("{}: {}: required with the other GPU memory fields (gpu_memory_gib, "
+                      "weights_gib, kv_bytes_per_token)",
+                      origin, key),
+          key);
+    }
+  }
+  const GpuMemory full = *gpu_memory(p, p.kv_capacity_tokens);
+  if (full.used_bytes > full.total_bytes) {
+    return core::invalid_argument(
+        fmt::format("{}: kv_capacity_tokens: {} tokens of KV and {} GiB of weights need {:.1f} "
+                    "GiB, more than the {} x {} GiB of GPU memory",
+                    origin, p.kv_capacity_tokens, p.weights_gib, full.used_bytes / 1073741824.0,
+                    p.num_gpus, p.gpu_memory_gib),
+        "kv_capacity_tokens");
+  }
+  return core::Status::ok();
 }
 
 core::Result<GpuProfile> read_fields(const YAML::Node& root, const std::string& origin) {
@@ -64,6 +106,9 @@ core::Result<GpuProfile> read_fields(const YAML::Node& root, const std::string& 
   read_integer(f, "kv_capacity_tokens", p.kv_capacity_tokens, true);
   read_integer(f, "block_size", p.block_size, false);
   if (auto v = f.boolean("prefix_caching")) p.prefix_caching = *v;
+  if (auto v = f.number("gpu_memory_gib")) p.gpu_memory_gib = *v;
+  if (auto v = f.number("weights_gib")) p.weights_gib = *v;
+  read_integer(f, "kv_bytes_per_token", p.kv_bytes_per_token, false);
   text("source", p.source);
   f.reject_unknown(kKnownKeys);
   if (!f.ok()) return f.status();
@@ -73,6 +118,7 @@ core::Result<GpuProfile> read_fields(const YAML::Node& root, const std::string& 
                     p.kv_capacity_tokens, p.block_size),
         "kv_capacity_tokens");
   }
+  if (auto s = check_memory(p, origin); !s) return s;
   return p;
 }
 

@@ -33,13 +33,20 @@ struct GpuProfile {
   int block_size = 16;                  // KV block size in tokens
   bool prefix_caching = true;
 
+  // GPU memory, for what a simulated node reports (sim/gpu_memory.hpp). All three or none
+  // (0: unknown, the node reports no memory); weights plus a full KV cache must fit.
+  double gpu_memory_gib = 0;            // per GPU, as the data sheet names it (80 for H100-80GB)
+  double weights_gib = 0;               // the model's weights over all num_gpus GPUs
+  std::int64_t kv_bytes_per_token = 0;  // one token's KV over all layers and GPUs
+
   std::string source;  // where the constants come from
 };
 
 // Parses one profile from YAML text; `origin` names it in error messages.
 // The YAML is a map whose snake_case keys are the field names above. Required: name, gpu,
 // model, source, the seven latency constants and kv_capacity_tokens; the rest default
-// as above. Unknown keys, wrong types and non-positive values are kInvalidArgument errors
+// as above. The memory fields go together and must hold the weights and a full KV cache.
+// Unknown keys, wrong types and non-positive values are kInvalidArgument errors
 // of the form "<origin>:<line>: <key>: <what is wrong>" (head_ms and cpu_overhead_ms may
 // be 0). A missing key names the key in param().
 core::Result<GpuProfile> parse_profile(const std::string& yaml, const std::string& origin);

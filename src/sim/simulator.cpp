@@ -1,13 +1,15 @@
 #include "sim/simulator.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <limits>
 #include <utility>
 
 #include "policy/pipeline.hpp"
 #include "sim/engine.hpp"
 #include "sim/event_queue.hpp"
+#include "sim/gpu_memory.hpp"
 #include "sim/node_speed.hpp"
 #include "sim/prefix_cache.hpp"
 
@@ -315,6 +317,10 @@ class Simulation {
       m.backend_running = static_cast<int>(s.running);
       m.backend_waiting = static_cast<int>(s.waiting);
       m.kv_cache_usage = s.kv_usage();
+      if (const auto mem = gpu_memory(node.spec->profile, s.kv_used_tokens)) {
+        m.gpu_mem_used = static_cast<double>(mem->used_bytes);
+        m.gpu_mem_total = static_cast<double>(mem->total_bytes);
+      }
       m.gpu_util = dt > 0 ? std::clamp(double(busy - node.busy_at_metrics) / double(dt), 0.0, 1.0)
                           : 0.0;
       m.updated_at = clock_.now();

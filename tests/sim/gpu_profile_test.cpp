@@ -24,6 +24,9 @@ max_batched_tokens: 1024
 kv_capacity_tokens: 4096
 block_size: 32
 prefix_caching: false
+gpu_memory_gib: 1
+weights_gib: 0.25
+kv_bytes_per_token: 4096
 source: made up for a test
 )";
 
@@ -54,13 +57,17 @@ TEST(GpuProfileTest, ParsesEveryField) {
   EXPECT_EQ(p->kv_capacity_tokens, 4096);
   EXPECT_EQ(p->block_size, 32);
   EXPECT_FALSE(p->prefix_caching);
+  EXPECT_DOUBLE_EQ(p->gpu_memory_gib, 1);
+  EXPECT_DOUBLE_EQ(p->weights_gib, 0.25);
+  EXPECT_EQ(p->kv_bytes_per_token, 4096);
   EXPECT_EQ(p->source, "made up for a test");
 }
 
 TEST(GpuProfileTest, OptionalFieldsDefault) {
   std::string text = kGood;
-  for (const char* key : {"num_gpus", "max_batch", "max_batched_tokens", "block_size",
-                          "prefix_caching"}) {
+  for (const char* key :
+       {"num_gpus", "max_batch", "max_batched_tokens", "block_size", "prefix_caching",
+        "gpu_memory_gib", "weights_gib", "kv_bytes_per_token"}) {
     const auto start = text.find(std::string("\n") + key + ":") + 1;
     text.erase(start, text.find('\n', start) - start + 1);
   }
@@ -71,6 +78,24 @@ TEST(GpuProfileTest, OptionalFieldsDefault) {
   EXPECT_EQ(p->max_batched_tokens, 8192);
   EXPECT_EQ(p->block_size, 16);
   EXPECT_TRUE(p->prefix_caching);
+  EXPECT_DOUBLE_EQ(p->gpu_memory_gib, 0);  // no memory figures: the node reports none
+}
+
+TEST(GpuProfileTest, MemoryFieldsComeTogether) {
+  auto p = parse_profile(with_line("weights_gib", ""), "test.yaml");
+  ASSERT_FALSE(p.is_ok());
+  EXPECT_EQ(p.status().param(), "weights_gib");
+}
+
+TEST(GpuProfileTest, AFullKvCacheMustFitBesideTheWeights) {
+  // 4096 tokens x 4096 bytes = 16 MiB of KV fits beside 0.25 GiB in 2 x 1 GiB; 500k (1.9 GiB) do
+  // not.
+  auto p =
+      parse_profile(with_line("kv_capacity_tokens", "kv_capacity_tokens: 500000"), "test.yaml");
+  ASSERT_FALSE(p.is_ok());
+  EXPECT_EQ(p.status().param(), "kv_capacity_tokens");
+  EXPECT_NE(p.status().message().find("more than the 2 x 1 GiB"), std::string::npos)
+      << p.status().message();
 }
 
 TEST(GpuProfileTest, MissingFieldIsNamed) {
@@ -127,7 +152,7 @@ TEST(GpuProfileTest, UnknownKeyGetsASuggestion) {
   auto p = parse_profile(std::string(kGood) + "linear-fixed-ms: 3\n", "test.yaml");
   ASSERT_FALSE(p.is_ok());
   EXPECT_EQ(p.status().message(),
-            "test.yaml:19: linear-fixed-ms: unknown key (did you mean 'linear_fixed_ms'?)");
+            "test.yaml:22: linear-fixed-ms: unknown key (did you mean 'linear_fixed_ms'?)");
 }
 
 TEST(GpuProfileTest, CapacityBelowOneBlockIsRejected) {

@@ -122,6 +122,19 @@ TEST(Simulator, AFasterClusterHasLowerLatency) {
   EXPECT_LT(fast.gpu_util, slow.gpu_util);
 }
 
+// Nodes report GPU memory from their profiles (sim::gpu_memory), as a live simnode does:
+// seed_load's memory half sends an idle cluster's first request to the H100, whose 8B
+// weights fill a far smaller share than the L4's, though the L4 is listed first.
+TEST(Simulator, NodesReportTheirProfilesGpuMemory) {
+  ClusterSpec c = cluster("l4-24gb-8b", 1);
+  const GpuProfile h100 = find_profile("h100-80gb-8b").value();
+  c.nodes.push_back({"h100", h100, h100.model});
+  const Workload w = synthetic(1, 3);
+  const auto res = simulate(c, w, options("seed_load")).value();
+  ASSERT_EQ(res.requests.size(), 3u);
+  EXPECT_EQ(res.requests[0].node, 1u);
+}
+
 TEST(Simulator, AFailureWindowFailsRequestsOnlyInsideIt) {
   ClusterSpec c = cluster("a100-80gb-8b", 4);
   c.failures.push_back({1, core::Time(20s), core::Time(40s)});
