@@ -82,10 +82,15 @@ bool has_prefix(const Exposition& e, std::string_view prefix) {
 // The metric families src/simnode/metrics_text.cpp writes; a vLLM-named page with nothing
 // else is a simnode (real vLLM always adds histograms and cache_config_info).
 bool only_simnode_families(const Exposition& e) {
-  static const std::set<std::string_view> kSimnode = {
-      "vllm:num_requests_running",  "vllm:num_requests_waiting", "vllm:gpu_cache_usage_perc",
-      "vllm:num_preemptions_total", "vllm:prompt_tokens_total",  "vllm:generation_tokens_total",
-      "vllm:request_success_total"};
+  static const std::set<std::string_view> kSimnode = {"vllm:num_requests_running",
+                                                      "vllm:num_requests_waiting",
+                                                      "vllm:gpu_cache_usage_perc",
+                                                      "vllm:num_preemptions_total",
+                                                      "vllm:prompt_tokens_total",
+                                                      "vllm:generation_tokens_total",
+                                                      "vllm:request_success_total",
+                                                      "autoglm_simnode_gpu_memory_used_bytes",
+                                                      "autoglm_simnode_gpu_memory_total_bytes"};
   for (const auto& s : e.samples) {
     if (!kSimnode.contains(s.name)) return false;
   }
@@ -105,6 +110,13 @@ void read_vllm(const Exposition& e, BackendMetrics& m) {
   m.generation_tokens_total = sum_of(e, "vllm:generation_tokens_total");
   m.preemptions_total = sum_of(e, "vllm:num_preemptions_total");
   m.generation_tokens_per_s = sum_of(e, "vllm:avg_generation_throughput_toks_per_s");
+}
+
+// vLLM's names, and the GPU memory only a simnode writes (src/simnode/metrics_text.cpp).
+void read_simnode(const Exposition& e, BackendMetrics& m) {
+  read_vllm(e, m);
+  m.gpu_mem_used_bytes = sum_of(e, "autoglm_simnode_gpu_memory_used_bytes");
+  m.gpu_mem_total_bytes = sum_of(e, "autoglm_simnode_gpu_memory_total_bytes");
 }
 
 void read_sglang(const Exposition& e, BackendMetrics& m) {
@@ -170,8 +182,10 @@ BackendMetrics extract_backend_metrics(const Exposition& e, std::string_view ser
   m.flavour = detect_flavour(e, server_header);
   switch (m.flavour) {
     case BackendFlavour::kVllm:
-    case BackendFlavour::kSimnode:
       read_vllm(e, m);
+      break;
+    case BackendFlavour::kSimnode:
+      read_simnode(e, m);
       break;
     case BackendFlavour::kSglang:
       read_sglang(e, m);
@@ -194,6 +208,10 @@ void apply_backend_metrics(const BackendMetrics& backend, core::Time now,
   if (backend.running >= 0) metrics.backend_running = backend.running;
   if (backend.waiting >= 0) metrics.backend_waiting = backend.waiting;
   if (backend.kv_cache_usage >= 0) metrics.kv_cache_usage = backend.kv_cache_usage;
+  if (backend.gpu_mem_used_bytes >= 0 && backend.gpu_mem_total_bytes > 0) {
+    metrics.gpu_mem_used = backend.gpu_mem_used_bytes;
+    metrics.gpu_mem_total = backend.gpu_mem_total_bytes;
+  }
   metrics.updated_at = now;
 }
 

@@ -1,5 +1,6 @@
 // What an inference backend says about its own load, read from its Prometheus /metrics:
-// vLLM (V0 and V1 names), SGLang, llama.cpp's server and our simnode, detected by name.
+// vLLM (V0 and V1 names), SGLang, llama.cpp's server and our simnode (vLLM's names plus
+// its simulated GPU memory), detected by name.
 // Pure functions; the scraper (gateway) and the agent both call them.
 #pragma once
 
@@ -27,6 +28,10 @@ struct BackendMetrics {
   double generation_tokens_total = -1;  // counter
   double preemptions_total = -1;        // counter (vLLM)
   double generation_tokens_per_s = -1;  // as the backend computes it (SGLang, llama.cpp)
+  // GPU memory over the node's GPUs, in bytes: only a simnode reports it on this page
+  // (real backends leave it to NVML, which an agent reads).
+  double gpu_mem_used_bytes = -1;
+  double gpu_mem_total_bytes = -1;
 
   bool any() const { return running >= 0 || waiting >= 0 || kv_cache_usage >= 0; }
 };

@@ -61,6 +61,8 @@ json::object backend_json(const BackendMetrics& b) {
   put_nonnegative(o, "generation_tokens_total", b.generation_tokens_total);
   put_nonnegative(o, "preemptions_total", b.preemptions_total);
   put_nonnegative(o, "generation_tokens_per_s", b.generation_tokens_per_s);
+  put_nonnegative(o, "gpu_mem_used_bytes", b.gpu_mem_used_bytes);
+  put_nonnegative(o, "gpu_mem_total_bytes", b.gpu_mem_total_bytes);
   return o;
 }
 
@@ -75,6 +77,8 @@ BackendMetrics backend_from(const json::object& o) {
   b.generation_tokens_total = number_or(o, "generation_tokens_total", -1);
   b.preemptions_total = number_or(o, "preemptions_total", -1);
   b.generation_tokens_per_s = number_or(o, "generation_tokens_per_s", -1);
+  b.gpu_mem_used_bytes = number_or(o, "gpu_mem_used_bytes", -1);
+  b.gpu_mem_total_bytes = number_or(o, "gpu_mem_total_bytes", -1);
   return b;
 }
 

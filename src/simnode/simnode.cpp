@@ -63,8 +63,12 @@ asio::awaitable<void> SimNode::Impl::handle(http::Exchange& exchange) {
   } else if (path == "/v1/embeddings" && post) {
     co_await embed(exchange);
   } else if (path == "/metrics") {
-    co_await exchange.respond(200, render_vllm_metrics(driver.stats(), options.model),
-                              "text/plain; version=0.0.4; charset=utf-8");
+    const sim::EngineStats stats = driver.stats();
+    co_await exchange.respond(
+        200,
+        render_vllm_metrics(stats, options.model,
+                            sim::gpu_memory(options.profile, stats.kv_used_tokens)),
+        "text/plain; version=0.0.4; charset=utf-8");
   } else if (path == "/health" || path == "/healthz") {
     co_await exchange.respond(200, R"({"status":"ok"})");
   } else if (path == "/v1/models") {

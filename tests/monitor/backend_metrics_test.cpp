@@ -99,8 +99,23 @@ TEST(BackendMetrics, SimnodeIsDetectedByItsFamiliesOrServerHeader) {
   EXPECT_EQ(m.waiting, 0);
   EXPECT_DOUBLE_EQ(m.kv_cache_usage, 0.00032);
   EXPECT_DOUBLE_EQ(m.generation_tokens_total, 118);
+  // 14.96 GiB of weights plus 144 tokens of KV at 128 KiB, of 80 GiB.
+  EXPECT_DOUBLE_EQ(m.gpu_mem_used_bytes, 16082052055);
+  EXPECT_DOUBLE_EQ(m.gpu_mem_total_bytes, 85899345920);
   auto header = parse_backend_metrics(testing::read_fixture("vllm_v0.txt"), "autoglm");
   EXPECT_EQ(header.flavour, BackendFlavour::kSimnode);
+}
+
+TEST(BackendMetrics, OnlyASimnodesGpuMemoryReachesTheNodeMetrics) {
+  core::NodeMetrics node;
+  node.gpu_mem_used = 1;  // an agent's NVML figure, say
+  node.gpu_mem_total = 2;
+  apply_backend_metrics(fixture("vllm_v1.txt"), core::Time{0}, node);
+  EXPECT_EQ(node.gpu_mem_used, 1);  // vLLM reports no memory: left as it was
+  EXPECT_EQ(node.gpu_mem_total, 2);
+  apply_backend_metrics(fixture("simnode.txt"), core::Time{0}, node);
+  EXPECT_EQ(node.gpu_mem_used, 16082052055);
+  EXPECT_EQ(node.gpu_mem_total, 85899345920);
 }
 
 TEST(BackendMetrics, UnknownPageReportsNothing) {

@@ -109,6 +109,23 @@ TEST(HeartbeatJson, NoGpuMeansNoGpuNumbers) {
   EXPECT_EQ(m.backend_running, -1);
 }
 
+// An agent beside a simnode forwards the simulated GPU memory, which stands for the node's
+// GPUs rather than the host's (here: none).
+TEST(HeartbeatJson, ASimnodesGpuMemoryTravelsInTheBackendPart) {
+  Heartbeat h;
+  h.gpu_status = "no_devices";
+  BackendMetrics backend;
+  backend.flavour = BackendFlavour::kSimnode;
+  backend.gpu_mem_used_bytes = 16e9;
+  backend.gpu_mem_total_bytes = 80e9;
+  h.backend = backend;
+  auto back = heartbeat_from_json(to_json(h));
+  ASSERT_TRUE(back) << back.status().message();
+  auto m = to_node_metrics(*back, core::Time{0});
+  EXPECT_DOUBLE_EQ(m.gpu_mem_used, 16e9);
+  EXPECT_DOUBLE_EQ(m.gpu_mem_total, 80e9);
+}
+
 TEST(HeartbeatJson, BadBodiesAreInvalidArgument) {
   EXPECT_FALSE(heartbeat_from_json("not json"));
   EXPECT_FALSE(heartbeat_from_json("[1,2]"));

@@ -1,9 +1,9 @@
 #include "simnode/openai_format.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include "simnode/metrics_text.hpp"
+#include <boost/json.hpp>
+
 #include "simnode/text_gen.hpp"
 
 namespace autoglm::simnode {
@@ -75,19 +75,6 @@ TEST(TextGenerator, IsDeterministicPerSeed) {
   EXPECT_EQ(sa, sb);
   EXPECT_NE(sa, sc);
   EXPECT_NE(sa.front(), ' ');
-}
-
-TEST(VllmMetrics, UsesVllmNames) {
-  sim::EngineStats stats;
-  stats.running = 3;
-  stats.waiting = 2;
-  stats.kv_used_tokens = 50;
-  stats.kv_capacity_tokens = 100;
-  std::string text = render_vllm_metrics(stats, "m");
-  EXPECT_NE(text.find("vllm:num_requests_running{model_name=\"m\"} 3"), std::string::npos) << text;
-  EXPECT_NE(text.find("vllm:num_requests_waiting{model_name=\"m\"} 2"), std::string::npos);
-  EXPECT_NE(text.find("vllm:gpu_cache_usage_perc{model_name=\"m\"} 0.5"), std::string::npos);
-  EXPECT_NE(text.find("# TYPE vllm:generation_tokens_total counter"), std::string::npos);
 }
 
 }  // namespace
