@@ -71,6 +71,8 @@ class Gateway {
   // metrics and the scheduler core's snapshot (taken on its strand).
   const NodeMonitor& monitor() const { return monitor_; }
   const GatewayMetrics& metrics() const { return metrics_; }
+  // For what the gateway's own parts record beside requests (the workflow engine's batches).
+  GatewayMetrics& metrics() { return metrics_; }
   boost::asio::awaitable<sched::Snapshot> scheduler_snapshot() { return driver_.snapshot(); }
   bool draining() const { return draining_; }
   const std::string& context_path() const { return context_path_; }

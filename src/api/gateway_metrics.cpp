@@ -36,6 +36,18 @@ GatewayMetrics::GatewayMetrics(const NodeMonitor& monitor)
                                latency_bounds_)),
       retries_(registry_.counter("autoglm_retries_total",
                                  "Requests retried on another node before anything was sent")),
+      vision_batches_(registry_.counter("autoglm_vision_batches_total",
+                                        "Batches of 2 or more vision tasks sent to one node "
+                                        "together, by model and node",
+                                        {"model", "node"})),
+      vision_batched_(registry_.counter("autoglm_vision_batched_tasks_total",
+                                        "Vision tasks sent as part of a batch, by model and node",
+                                        {"model", "node"})),
+      // Batches hold 2 to workflow.vision-batch.max-batch (32 by default) tasks.
+      vision_batch_size_(registry_.histogram("autoglm_vision_batch_size",
+                                             "Tasks per vision batch, bounded by the node's free "
+                                             "GPU memory",
+                                             {"model"}, {2, 3, 4, 6, 8, 12, 16, 24, 32, 64})),
       monitor_(monitor) {
   using Series = metrics::CallbackFamily::Series;
   // The scheduler's counters, as of the render in progress.
@@ -125,6 +137,12 @@ GatewayMetrics::LatencyBuckets GatewayMetrics::latency_buckets() const {
 }
 
 void GatewayMetrics::retry() { retries_.with(std::span<const std::string_view>{}).inc(); }
+
+void GatewayMetrics::vision_batch(const std::string& model, const std::string& node, int size) {
+  vision_batches_.with({model, node}).inc();
+  vision_batched_.with({model, node}).inc(size);
+  vision_batch_size_.with({model}).observe(size);
+}
 
 void GatewayMetrics::watch_cache(std::function<cache::CacheStats()> stats) {
   using Series = metrics::CallbackFamily::Series;

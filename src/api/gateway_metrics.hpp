@@ -1,7 +1,8 @@
 // The gateway's own Prometheus metrics (GET /metrics, names prefixed autoglm_): requests by
 // model, node, status and policy; TTFT, time per output token and end-to-end histograms;
 // queue depth, shed and timed-out counts by class; and each node's state, breaker,
-// ejections and heartbeat and scrape ages, read from the monitor when scraped.
+// ejections and heartbeat and scrape ages, read from the monitor when scraped; and the
+// workflow engine's elastic batches of vision tasks.
 // Thread-safe: record from any I/O thread.
 #pragma once
 
@@ -30,6 +31,9 @@ class GatewayMetrics {
   void latency(const std::string& model, std::chrono::nanoseconds ttft,
                std::chrono::nanoseconds e2e, std::int64_t output_tokens);
   void retry();
+  // A batch of `size` vision tasks of `model` the workflow engine sent to `node` together
+  // (workflow::StepReport::vision_batches).
+  void vision_batch(const std::string& model, const std::string& node, int size);
   // Exposes the response cache's counters (autoglm_cache_*); `stats` is read per render.
   void watch_cache(std::function<cache::CacheStats()> stats);
 
@@ -55,6 +59,9 @@ class GatewayMetrics {
   metrics::Family<metrics::Histogram>& tpot_;
   metrics::Family<metrics::Histogram>& e2e_;
   metrics::Family<metrics::Counter>& retries_;
+  metrics::Family<metrics::Counter>& vision_batches_;
+  metrics::Family<metrics::Counter>& vision_batched_;
+  metrics::Family<metrics::Histogram>& vision_batch_size_;
   std::mutex mu_;
   sched::Snapshot last_;                    // the scheduler's state at the latest render (mu_)
   std::vector<monitor::NodeReport> nodes_;  // the nodes at the latest render (mu_)

@@ -164,12 +164,20 @@ void WorkflowService::wake() {
   wake_cv_.notify_one();
 }
 
+void WorkflowService::record(const workflow::StepReport& report) {
+  if (gateway_ == nullptr) return;
+  for (const auto& b : report.vision_batches) {
+    gateway_->metrics().vision_batch(b.model, b.node, b.size);
+  }
+}
+
 void WorkflowService::run_loop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     woken_ = false;
     lock.unlock();
     const workflow::StepReport report = engine_->step();
+    record(report);
     lock.lock();
     // A full claim batch means more work may be waiting: step again at once.
     if (static_cast<std::size_t>(report.dispatched) >= claim_batch_) continue;

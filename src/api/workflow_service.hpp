@@ -67,6 +67,8 @@ class WorkflowService {
 
  private:
   void run_loop();
+  // Puts what a step did on the gateway's /metrics (vision batches).
+  void record(const workflow::StepReport& report);
 
   const config::WorkflowConfig options_;
   const std::string host_;

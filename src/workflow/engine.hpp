@@ -52,6 +52,13 @@ struct EngineOptions {
   BatchLimits vision_batch;
 };
 
+// Vision tasks of one model sent to one node together (engine_vision.cpp).
+struct VisionBatch {
+  std::string model;
+  std::string node;
+  int size = 0;
+};
+
 // What one step() did, for logs, metrics and tests.
 struct StepReport {
   int cron_fired = 0;
@@ -59,8 +66,9 @@ struct StepReport {
   int renewed = 0;
   int timed_out = 0;
   int dispatched = 0;
-  int vision_batches = 0;  // batches of 2 or more vision tasks sent to one node
-  int vision_batched = 0;  // tasks in those batches
+  std::vector<VisionBatch> vision_batches;  // of 2 or more tasks each, in the order formed
+
+  int vision_batched() const;  // tasks in those batches
 };
 
 // A DAG run with its nodes in topological order.

@@ -3,6 +3,7 @@
 // task of the batch gets that node as its preferred node, and the executor sends them at
 // once, so the node's continuous batching runs them side by side.
 #include <algorithm>
+#include <numeric>
 
 #include "workflow/engine.hpp"
 
@@ -22,6 +23,11 @@ VisionItem item_of(const ClaimedTask& c) {
 }
 
 }  // namespace
+
+int StepReport::vision_batched() const {
+  return std::accumulate(vision_batches.begin(), vision_batches.end(), 0,
+                         [](int n, const VisionBatch& b) { return n + b.size; });
+}
 
 void WorkflowEngine::batch_vision(std::vector<ClaimedTask>& claimed, core::Time t,
                                   StepReport& report) {
@@ -85,8 +91,7 @@ void WorkflowEngine::batch_model(std::vector<ClaimedTask>& claimed, const std::s
     }
     group = std::move(rest);
     items = std::move(rest_items);
-    ++report.vision_batches;
-    report.vision_batched += static_cast<int>(picked.size());
+    report.vision_batches.push_back({model, node.id, static_cast<int>(picked.size())});
   }
 }
 

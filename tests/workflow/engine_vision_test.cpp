@@ -49,8 +49,8 @@ TEST_F(VisionBatchTest, QueuedVisionTasksOfOneModelGoToOneNodeTogether) {
   ASSERT_TRUE(engine->submit_task(chat_body("not an image"), {}));
   auto report = engine->step();
   EXPECT_EQ(report.dispatched, 5);
-  EXPECT_EQ(report.vision_batches, 1);
-  EXPECT_EQ(report.vision_batched, 4);
+  EXPECT_EQ(report.vision_batches.size(), 1u);
+  EXPECT_EQ(report.vision_batched(), 4);
   int on_big = 0;
   for (const auto& c : exec_.calls) {
     if (c.task.task.input.modality == "vision") {
@@ -71,8 +71,12 @@ TEST_F(VisionBatchTest, TheBatchIsSizedFromEachNodesFreeMemory) {
   for (int i = 0; i < 6; ++i) ASSERT_TRUE(engine->submit_task(vision_body("vit"), {}));
   auto report = engine->step();
   EXPECT_EQ(report.dispatched, 6);
-  EXPECT_EQ(report.vision_batches, 2);
-  EXPECT_EQ(report.vision_batched, 5);
+  ASSERT_EQ(report.vision_batches.size(), 2u);  // the roomiest node's first
+  EXPECT_EQ(report.vision_batches[0].node, "node-b");
+  EXPECT_EQ(report.vision_batches[0].size, 3);
+  EXPECT_EQ(report.vision_batches[1].node, "node-a");
+  EXPECT_EQ(report.vision_batches[1].model, "vit");
+  EXPECT_EQ(report.vision_batched(), 5);
   std::map<std::string, int> per_node;
   for (const auto& node : pinned()) ++per_node[node];
   EXPECT_EQ(per_node["node-b"], 3);
@@ -89,8 +93,8 @@ TEST_F(VisionBatchTest, ImagesPerTaskCountAgainstTheMemory) {
   ASSERT_TRUE(engine->submit_task(vision_body("vit", 3), {}));
   auto report = engine->step();
   EXPECT_EQ(report.dispatched, 3);
-  EXPECT_EQ(report.vision_batches, 1);
-  EXPECT_EQ(report.vision_batched, 2);
+  EXPECT_EQ(report.vision_batches.size(), 1u);
+  EXPECT_EQ(report.vision_batched(), 2);
   EXPECT_EQ(pinned(), (std::vector<std::string>{"node-a", "node-a", ""}));
 }
 
@@ -99,8 +103,8 @@ TEST_F(VisionBatchTest, TasksOfEachModelAreBatchedApart) {
   for (int i = 0; i < 2; ++i) ASSERT_TRUE(engine->submit_task(vision_body("vit"), {}));
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(engine->submit_task(vision_body("clip"), {}));
   auto report = engine->step();
-  EXPECT_EQ(report.vision_batches, 2);
-  EXPECT_EQ(report.vision_batched, 5);
+  EXPECT_EQ(report.vision_batches.size(), 2u);
+  EXPECT_EQ(report.vision_batched(), 5);
   EXPECT_EQ(asked.size(), 2u);
 }
 
@@ -109,7 +113,7 @@ TEST_F(VisionBatchTest, ABatchClaimsPastTheClaimBatchUpToWhatTheNodeHolds) {
   for (int i = 0; i < 9; ++i) ASSERT_TRUE(engine->submit_task(vision_body("vit"), {}));
   auto report = engine->step();
   EXPECT_EQ(report.dispatched, 6);  // 2 claimed as usual, 4 more for the node's batch
-  EXPECT_EQ(report.vision_batched, 6);
+  EXPECT_EQ(report.vision_batched(), 6);
   for (const auto& node : pinned()) EXPECT_EQ(node, "node-a");
 }
 
@@ -118,13 +122,13 @@ TEST_F(VisionBatchTest, NoMemoryReportedMeansNoBatching) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(engine->submit_task(vision_body("vit"), {}));
   auto report = engine->step();
   EXPECT_EQ(report.dispatched, 3);
-  EXPECT_EQ(report.vision_batches, 0);
+  EXPECT_EQ(report.vision_batches.size(), 0u);
   for (const auto& node : pinned()) EXPECT_EQ(node, "");
 }
 
 TEST_F(VisionBatchTest, WithoutANodeSourceTheEngineNeverAsks) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(engine_->submit_task(vision_body("vit"), {}));
-  EXPECT_EQ(engine_->step().vision_batches, 0);
+  EXPECT_EQ(engine_->step().vision_batches.size(), 0u);
   EXPECT_EQ(exec_.calls.size(), 3u);
 }
 
