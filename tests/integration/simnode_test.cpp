@@ -1,22 +1,21 @@
 // A simnode process on its own: metrics with vLLM's names, load visible while it works,
 // and latency that grows with the prompt as on a GPU.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 #include <future>
 #include <thread>
 
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-
 #include "integration/http_client.hpp"
+#include "integration/metrics_page.hpp"
 #include "integration/process.hpp"
 
 namespace autoglm::testing {
 namespace {
 
+// A sample's value, -1 when the page has none.
 double metric_value(const std::string& text, const std::string& name) {
-  auto pos = text.find("\n" + name + "{");
-  if (pos == std::string::npos) return -1;
-  pos = text.find("} ", pos);
-  return std::stod(text.substr(pos + 2));
+  return metric_sum(text, name).value_or(-1);
 }
 
 TEST(Simnode, MetricsUseVllmNamesAndCountTokens) {
@@ -43,12 +42,21 @@ TEST(Simnode, RunningRequestsShowInMetrics) {
       return http_post(node.port, "/v1/chat/completions", chat_body("autoglm-sim-8b", 100, false));
     }));
   }
+  const std::string idle = http_get(node.port, "/metrics").body;
   double running = 0;
+  std::string busy;
   for (int i = 0; i < 100 && running < 4; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    running = metric_value(http_get(node.port, "/metrics").body, "vllm:num_requests_running");
+    busy = http_get(node.port, "/metrics").body;
+    running = metric_value(busy, "vllm:num_requests_running");
   }
   EXPECT_EQ(running, 4);
+  // Their KV cache shows as GPU memory in use beyond the weights, of the same 80 GiB.
+  const char* used = "autoglm_simnode_gpu_memory_used_bytes";
+  const char* total = "autoglm_simnode_gpu_memory_total_bytes";
+  EXPECT_GT(metric_value(busy, used), metric_value(idle, used)) << busy;
+  EXPECT_EQ(metric_value(busy, total), 80.0 * (1LL << 30));
+  EXPECT_EQ(metric_value(idle, total), metric_value(busy, total));
   for (auto& p : pending) EXPECT_EQ(p.get().status, 200);
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "integration/metrics_page.hpp"
 #include "integration/workflow_support.hpp"
 
 namespace autoglm::testing {
@@ -48,23 +49,9 @@ Started start_gateway(const TempDir& dir,
   return start_autoglm(dir, "gateway", {"serve", "-c", path.string()});
 }
 
-// The sum of the samples of `name` on a Prometheus text page whose labels contain
-// `labels` (e.g. `le="4"`); 0 when there are none.
-double metric_sum(const std::string& page, const std::string& name,
-                  const std::string& labels = "") {
-  double sum = 0;
-  std::size_t at = 0;
-  while ((at = page.find('\n' + name, at)) != std::string::npos) {
-    const std::size_t start = at + 1;
-    const std::size_t end = page.find('\n', start);
-    const std::string line = page.substr(start, end - start);
-    at = end;
-    const char after = line.size() > name.size() ? line[name.size()] : '\0';
-    if (after != '{' && after != ' ') continue;  // another family with this prefix
-    if (!labels.empty() && line.find(labels) == std::string::npos) continue;
-    sum += std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return sum;
+// A counter's value on `page`: 0 before anything was counted.
+double total(const std::string& page, const std::string& name, const std::string& labels = "") {
+  return metric_sum(page, name, labels).value_or(0);
 }
 
 // The node's GPU memory as the gateway's monitor last read it; -1 before any scrape.
@@ -119,27 +106,27 @@ TEST(VisionBatching, ImageTasksGoOutInBatchesTheSimulatedGpuMemoryBounds) {
     EXPECT_EQ(str(t.at("state")), "succeeded") << id;
     EXPECT_EQ(state_entries(gw.port, id, "succeeded"), 1) << id;
   }
-  const double ran = metric_sum(http_get(a.port, "/metrics").body, "vllm:request_success_total") +
-                     metric_sum(http_get(b.port, "/metrics").body, "vllm:request_success_total");
+  const double ran = total(http_get(a.port, "/metrics").body, "vllm:request_success_total") +
+                     total(http_get(b.port, "/metrics").body, "vllm:request_success_total");
   EXPECT_EQ(ran, kTasks);
 
   // Batches of more than one formed, none larger than the memory allows.
   const std::string page = http_get(gw.port, "/metrics").body;
-  const double batches = metric_sum(page, "autoglm_vision_batches_total");
-  const double batched = metric_sum(page, "autoglm_vision_batched_tasks_total");
+  const double batches = total(page, "autoglm_vision_batches_total");
+  const double batched = total(page, "autoglm_vision_batched_tasks_total");
   EXPECT_GE(batches, 1) << page;
   EXPECT_GE(batched, 2 * batches);
   EXPECT_LE(batched, kTasks);
-  EXPECT_EQ(metric_sum(page, "autoglm_vision_batch_size_count"), batches);
-  EXPECT_EQ(metric_sum(page, "autoglm_vision_batch_size_sum"), batched);
-  EXPECT_EQ(metric_sum(page, "autoglm_vision_batch_size_bucket",
-                       "le=\"" + std::to_string(kMemoryBound) + "\""),
+  EXPECT_EQ(total(page, "autoglm_vision_batch_size_count"), batches);
+  EXPECT_EQ(total(page, "autoglm_vision_batch_size_sum"), batched);
+  EXPECT_EQ(total(page, "autoglm_vision_batch_size_bucket",
+                  "le=\"" + std::to_string(kMemoryBound) + "\""),
             batches)
       << "a batch exceeded the memory bound of " << kMemoryBound << ":\n"
       << page;
   // With both nodes idle, each takes a full batch: the 8 tasks go out as 4 + 4.
-  EXPECT_EQ(metric_sum(page, "autoglm_vision_batched_tasks_total", "node=\"vis-a\""), kMemoryBound);
-  EXPECT_EQ(metric_sum(page, "autoglm_vision_batched_tasks_total", "node=\"vis-b\""), kMemoryBound);
+  EXPECT_EQ(total(page, "autoglm_vision_batched_tasks_total", "node=\"vis-a\""), kMemoryBound);
+  EXPECT_EQ(total(page, "autoglm_vision_batched_tasks_total", "node=\"vis-b\""), kMemoryBound);
 }
 
 }  // namespace
