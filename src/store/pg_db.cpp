@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <array>
 #include <charconv>
 
 namespace autoglm::store::pg {
@@ -15,6 +16,12 @@ std::string trimmed(const char* message) {
 
 }  // namespace
 
+Params& Params::add(double v) {
+  std::array<char, 32> buf{};
+  const auto end = std::to_chars(buf.data(), buf.data() + buf.size(), v).ptr;
+  return add(std::optional<std::string>(std::string(buf.data(), end)));
+}
+
 // --- Row / Rows ---
 
 std::int64_t Row::int64(int col) const {
@@ -23,6 +30,13 @@ std::int64_t Row::int64(int col) const {
   const std::string_view s(v);
   if (s == "t") return 1;  // booleans read as integers
   if (s == "f") return 0;
+  std::from_chars(s.data(), s.data() + s.size(), out);
+  return out;
+}
+
+double Row::real(int col) const {
+  const std::string_view s(PQgetvalue(rows_.raw(), index_, col));
+  double out = 0;
   std::from_chars(s.data(), s.data() + s.size(), out);
   return out;
 }

@@ -41,6 +41,7 @@ class Params {
  public:
   Params& add(std::int64_t v) { return add(std::optional<std::string>(std::to_string(v))); }
   Params& add(int v) { return add(static_cast<std::int64_t>(v)); }
+  Params& add(double v);  // shortest text that reads back to the same double
   Params& add(std::string_view v) { return add(std::optional<std::string>(std::string(v))); }
   Params& add(const char* v) { return add(std::string_view(v)); }
   Params& add(const std::string& v) { return add(std::string_view(v)); }
@@ -72,6 +73,7 @@ class Row {
  public:
   Row(const Rows& rows, int index) : rows_(rows), index_(index) {}
   std::int64_t int64(int col) const;
+  double real(int col) const;
   std::string text(int col) const;
   bool is_null(int col) const;
   std::optional<std::int64_t> opt_int64(int col) const;

@@ -21,7 +21,7 @@ constexpr std::int64_t kMigrationLockKey = 0x6175746f676c6e;
 
 // Append only: a released migration is never edited, a change is a new step. The tables
 // and column names match SQLite's so store/row_mapping.hpp reads both.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
 CREATE TABLE tasks (
   id BIGSERIAL PRIMARY KEY,
@@ -59,6 +59,15 @@ CREATE TABLE events (
   at_ns BIGINT NOT NULL, detail TEXT NOT NULL);
 CREATE INDEX events_by_task ON events(task_id, seq);
 CREATE TABLE leader_fence (id INTEGER PRIMARY KEY CHECK (id = 1), token BIGINT NOT NULL);
+)sql",
+    // 2: API keys created at run time (the secret's SHA-256 only), shared by every replica.
+    R"sql(
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
+  admin BOOLEAN NOT NULL, label TEXT NOT NULL, default_class TEXT NOT NULL,
+  models TEXT NOT NULL, requests_per_second DOUBLE PRECISION NOT NULL,
+  burst DOUBLE PRECISION NOT NULL, max_concurrent BIGINT NOT NULL, created_ns BIGINT NOT NULL,
+  revoked_ns BIGINT);
 )sql",
 };
 

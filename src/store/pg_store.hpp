@@ -81,6 +81,9 @@ class PostgresStore final : public Store {
   Result<bool> advance_trigger(std::string_view id, std::optional<Time> expected_next,
                                std::optional<Time> new_next, std::optional<Time> fired_at,
                                std::string_view last_target, std::int64_t fence) override;
+  Status create_api_key(const ApiKeyRecord& key) override;
+  Result<ApiKeyRecord> revoke_api_key(std::string_view id, Time now) override;
+  Result<std::vector<ApiKeyRecord>> list_api_keys() override;
 
  private:
   class Tx;

@@ -1,5 +1,6 @@
-// The durable store's records: async tasks (standalone or DAG nodes), DAG runs, triggers
-// and the event log, as every Store implementation reads and writes them. Plain data.
+// The durable store's records: async tasks (standalone or DAG nodes), DAG runs, triggers,
+// the event log and run-time API keys, as every Store implementation reads and writes them.
+// Plain data.
 #pragma once
 
 #include <cstdint>
@@ -174,6 +175,27 @@ struct TriggerRecord {
   std::optional<Time> last_fired;
   std::string last_target;  // "task:<id>" or "dag:<id>" of the last firing
   Time created_at{0};
+};
+
+// An API key created at run time (POST /admin/v1/keys). Only the SHA-256 of the secret is
+// stored, never the secret. Rows are never deleted: revoking sets revoked_at, so every
+// replica that lists the keys learns of it. The scope fields narrow what the key may do
+// within its tenant; their meaning belongs to tenancy/ (the store keeps them verbatim).
+struct ApiKeyRecord {
+  std::string id;  // unique, e.g. "key_" + 16 hex digits
+  std::string tenant;
+  std::string key_hash;  // 64 lower-case hex digits; unique
+  bool admin = false;
+  std::string label;
+  std::string default_class;        // a priority class name; "" for the tenant's
+  std::vector<std::string> models;  // empty: every model the tenant may use
+  double requests_per_second = 0;   // 0: no per-key rate limit
+  double burst = 0;
+  std::int64_t max_concurrent = 0;  // 0: no per-key bound
+  Time created_at{0};
+  std::optional<Time> revoked_at;
+
+  bool operator==(const ApiKeyRecord&) const = default;
 };
 
 }  // namespace autoglm::store

@@ -28,6 +28,11 @@ Statement& Statement::bind(int index, std::int64_t value) {
   return *this;
 }
 
+Statement& Statement::bind(int index, double value) {
+  check(db_, sqlite3_bind_double(stmt_, index, value), "bind");
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::string_view value) {
   check(db_,
         sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
@@ -64,6 +69,8 @@ void Statement::run() {
 }
 
 std::int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+double Statement::real(int col) const { return sqlite3_column_double(stmt_, col); }
 
 std::string Statement::text(int col) const {
   const auto* p = sqlite3_column_text(stmt_, col);

@@ -34,6 +34,7 @@ class Statement {
   void reset();
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, const std::string& value) {
@@ -47,6 +48,7 @@ class Statement {
   // Runs to completion, ignoring rows.
   void run();
   std::int64_t int64(int col) const;
+  double real(int col) const;
   std::string text(int col) const;
   bool is_null(int col) const;
   std::optional<std::int64_t> opt_int64(int col) const;

@@ -7,7 +7,7 @@ namespace autoglm::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new step.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: tasks (standalone and DAG nodes), DAG runs, triggers, the event log.
     R"sql(
 CREATE TABLE tasks (
@@ -53,6 +53,14 @@ CREATE INDEX tasks_queued_by_model ON tasks(model, priority DESC, id) WHERE stat
     // 3: the highest leader fencing token seen, for leader-only writes.
     R"sql(
 CREATE TABLE leader_fence (id INTEGER PRIMARY KEY CHECK (id = 1), token INTEGER NOT NULL);
+)sql",
+    // 4: API keys created at run time (the secret's SHA-256 only), kept across restarts.
+    R"sql(
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
+  admin INTEGER NOT NULL, label TEXT NOT NULL, default_class TEXT NOT NULL,
+  models TEXT NOT NULL, requests_per_second REAL NOT NULL, burst REAL NOT NULL,
+  max_concurrent INTEGER NOT NULL, created_ns INTEGER NOT NULL, revoked_ns INTEGER);
 )sql",
 };
 

@@ -81,6 +81,9 @@ class SqliteStore final : public Store {
   Result<bool> advance_trigger(std::string_view id, std::optional<Time> expected_next,
                                std::optional<Time> new_next, std::optional<Time> fired_at,
                                std::string_view last_target, std::int64_t fence) override;
+  Status create_api_key(const ApiKeyRecord& key) override;
+  Result<ApiKeyRecord> revoke_api_key(std::string_view id, Time now) override;
+  Result<std::vector<ApiKeyRecord>> list_api_keys() override;
 
  private:
   explicit SqliteStore(std::unique_ptr<sqlite::Connection> db);
@@ -95,8 +98,8 @@ class SqliteStore final : public Store {
   // Records `fence` and says whether it is still the highest seen (always true for 0).
   bool fence_holds(std::int64_t fence);
   // The statement for one list page of `table` (tasks or dag_runs), limit + 1 rows.
-  sqlite::Statement& prepare_page(const char* table, const char* columns,
-                                  const TaskQuery& query, std::optional<TaskId> before);
+  sqlite::Statement& prepare_page(const char* table, const char* columns, const TaskQuery& query,
+                                  std::optional<TaskId> before);
 
   std::mutex mu_;
   std::unique_ptr<sqlite::Connection> db_;  // guarded by mu_

@@ -1,5 +1,6 @@
-// Store: the narrow durable-state interface behind async tasks, DAG runs, triggers and
-// the event log. SQLite implements it today; PostgreSQL must fit it and its conformance tests.
+// Store: the narrow durable-state interface behind async tasks, DAG runs, triggers, the
+// event log and run-time API keys. SQLite implements it today; PostgreSQL must fit it and its
+// conformance tests.
 #pragma once
 
 #include <cstddef>
@@ -105,6 +106,17 @@ class Store {
   virtual Result<bool> advance_trigger(std::string_view id, std::optional<Time> expected_next,
                                        std::optional<Time> new_next, std::optional<Time> fired_at,
                                        std::string_view last_target, std::int64_t fence) = 0;
+
+  // --- API keys (created at run time; config keys never reach the store) ---
+  // Inserts a key. kConflict and no change when its id or its hash is already stored;
+  // kInvalidArgument for an empty id or tenant, a hash that is not 64 hex digits, or a
+  // model name that is empty or holds a line break.
+  virtual Status create_api_key(const ApiKeyRecord& key) = 0;
+  // Sets revoked_at = now unless already set (the first revocation's time stays) and
+  // returns the key as stored. kNotFound for an unknown id.
+  virtual Result<ApiKeyRecord> revoke_api_key(std::string_view id, Time now) = 0;
+  // Every stored key, revoked ones included, sorted by id.
+  virtual Result<std::vector<ApiKeyRecord>> list_api_keys() = 0;
 
   // --- wake-ups ---
   // Stores shared by several processes call `wake` (from a private thread) when another
