@@ -192,7 +192,7 @@ asio::awaitable<void> Gateway::readyz(http::Exchange& exchange) {
 asio::awaitable<void> Gateway::models(http::Exchange& exchange, const RequestContext& context) {
   json::array data;
   for (const auto& model : nodes_.models()) {
-    if (!hardening_->guard().allows_model(context.tenant, model)) continue;
+    if (!hardening_->guard().allows_model(context, model)) continue;
     json::object entry;
     entry["id"] = model;
     entry["object"] = "model";
@@ -255,7 +255,7 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     ~Counted() { metrics.request(model, node, status, policy); }
   } counted{metrics_, task.model, policy_label(task.model), {}, 0};
   // A model the tenant may not use looks exactly like one that is not served.
-  if (!nodes_.serves(task.model) || !hardening_->guard().allows_model(context.tenant, task.model)) {
+  if (!nodes_.serves(task.model) || !hardening_->guard().allows_model(context, task.model)) {
     co_await respond_error(
         exchange, core::not_found("the model '" + task.model +
                                       "' is not served here; GET /v1/models lists the models",

@@ -103,7 +103,8 @@ core::Result<GuardSettings> build_guard_settings(const config::Config& config) {
 
 Guard::Guard(GuardSettings settings, const core::Clock& clock)
     : rate_(limits::RateLimiterOptions{settings.global, rate_limits_of(settings.tenant_default)},
-            clock) {
+            clock),
+      key_rate_(limits::RateLimiterOptions{}, clock) {
   // The ring's tenant is a placeholder: a loopback call names its tenant per request.
   auto loopback = loopback_key_.create(tenancy::KeySpec{"loopback", false, "loopback"});
   if (!loopback) {
@@ -129,7 +130,7 @@ void Guard::reload(GuardSettings settings) {
   auto snapshot = std::make_shared<const GuardSettings>(std::move(settings));
   rate_.set_global(snapshot->global);
   for (const auto& [id, tenant] : snapshot->tenants.all()) apply_limits(*snapshot, id);
-  for (const auto& key : runtime_keys_.list()) apply_limits(*snapshot, key.tenant);
+  for (const auto& key : runtime_keys_.list()) apply_key_limits(*snapshot, key);
   auth_enabled_ = snapshot->auth_enabled;
   settings_.store(std::move(snapshot));
 }
@@ -141,9 +142,38 @@ bool Guard::public_path(std::string_view path) {
   return ui || path == "/healthz" || path == "/readyz" || path == "/livez" || path == "/metrics";
 }
 
+void Guard::apply_key_limits(const GuardSettings& settings, const tenancy::KeyInfo& key) {
+  apply_limits(settings, key.tenant);
+  const tenancy::KeyLimits& l = key.scope.limits;
+  key_rate_.set_tenant(key.id, {limits::RequestRate{l.requests_per_second, l.burst}, {}});
+  key_concurrency_.set_limit(key.id, l.max_concurrent);
+}
+
 std::optional<tenancy::Principal> Guard::authenticate(std::string_view authorization) const {
-  if (auto principal = settings()->config_keys->authenticate(authorization)) return principal;
-  return runtime_keys_.authenticate(authorization);
+  const auto settings = this->settings();
+  if (auto principal = settings->config_keys->authenticate(authorization)) return principal;
+  auto principal = runtime_keys_.authenticate(authorization);
+  // A configuration key with the same id shadows the run-time one.
+  if (principal && settings->config_keys->info(principal->key_id)) return std::nullopt;
+  return principal;
+}
+
+bool Guard::admit_key(const tenancy::Principal& principal, GuardVerdict& verdict) {
+  if (!principal.scope.limits.any()) return true;
+  const limits::RateDecision decision = key_rate_.admit(principal.key_id, 0);
+  if (!decision.allowed) {
+    verdict.headers = limits::rate_limit_headers(decision);
+    verdict.status = decision.status(principal.key_id, "API key");
+    return false;
+  }
+  auto permit = key_concurrency_.try_acquire(principal.key_id);
+  if (!permit) {
+    verdict.status = permit.status();
+    verdict.headers.emplace_back("retry-after", "1");
+    return false;
+  }
+  verdict.key_permit = std::move(*permit);
+  return true;
 }
 
 GuardVerdict Guard::check(std::string_view authorization, std::string_view path,
@@ -151,8 +181,8 @@ GuardVerdict Guard::check(std::string_view authorization, std::string_view path,
   GuardVerdict verdict;
   if (public_path(path)) return verdict;
   const auto settings = this->settings();
-  std::string tenant(kDefaultTenant);
-  bool admin = true;
+  // Without authentication every request acts as the default tenant, with admin rights.
+  tenancy::Principal who{std::string(kDefaultTenant), "", true};
   if (settings->auth_enabled) {
     if (!tenancy::bearer_token(authorization)) {
       verdict.status =
@@ -171,40 +201,45 @@ GuardVerdict Guard::check(std::string_view authorization, std::string_view path,
       verdict.headers.emplace_back("www-authenticate", "Bearer error=\"invalid_token\"");
       return verdict;
     }
-    tenant = principal->tenant;
-    admin = principal->admin;
+    who = std::move(*principal);
   }
-  if (path == "/admin" || path.starts_with("/admin/")) {
-    if (!admin) {
-      verdict.status =
-          Status(ErrorCode::kPermissionDenied,
-                 "admin routes need an admin key; this key belongs to tenant '" + tenant + "'");
-      return verdict;
-    }
-  }
-  const limits::RateDecision decision = rate_.admit(tenant, 0);
-  verdict.headers = limits::rate_limit_headers(decision);
-  if (!decision.allowed) {
-    verdict.status = decision.status(tenant);
+  if ((path == "/admin" || path.starts_with("/admin/")) && !who.admin) {
+    verdict.status =
+        Status(ErrorCode::kPermissionDenied,
+               "admin routes need an admin key; this key belongs to tenant '" + who.tenant + "'");
     return verdict;
   }
-  auto permit = concurrency_.try_acquire(tenant);
+  if (!admit_key(who, verdict)) return verdict;
+  const limits::RateDecision decision = rate_.admit(who.tenant, 0);
+  verdict.headers = limits::rate_limit_headers(decision);
+  if (!decision.allowed) {
+    verdict.status = decision.status(who.tenant);
+    return verdict;
+  }
+  auto permit = concurrency_.try_acquire(who.tenant);
   if (!permit) {
     verdict.status = permit.status();
     verdict.headers.emplace_back("retry-after", "1");
     return verdict;
   }
   verdict.permit = std::move(*permit);
-  const tenancy::Tenant* t = settings->tenants.find(tenant);
-  context.tenant = tenant;
-  context.admin = admin;
-  context.default_priority = t ? core::default_level(t->default_class) : -1;
+  const tenancy::Tenant* t = settings->tenants.find(who.tenant);
+  const auto cls = who.scope.default_class ? who.scope.default_class
+                   : t                     ? std::optional(t->default_class)
+                                           : std::nullopt;
+  context.tenant = std::move(who.tenant);
+  context.admin = who.admin;
+  context.default_priority = cls ? core::default_level(*cls) : -1;
+  context.key_models = std::move(who.scope.models);
   return verdict;
 }
 
-bool Guard::allows_model(std::string_view tenant, std::string_view model) const {
-  const tenancy::Tenant* t = settings()->tenants.find(tenant);
-  return t == nullptr || t->allows_model(model);
+bool Guard::allows_model(const RequestContext& context, std::string_view model) const {
+  const tenancy::Tenant* t = settings()->tenants.find(context.tenant);
+  const bool key_allows = context.key_models.empty() ||
+                          std::find(context.key_models.begin(), context.key_models.end(), model) !=
+                              context.key_models.end();
+  return key_allows && (t == nullptr || t->allows_model(model));
 }
 
 void Guard::charge_tokens(std::string_view tenant, std::int64_t tokens) {
@@ -216,20 +251,52 @@ void Guard::settle_tokens(std::string_view tenant, std::int64_t estimated, std::
 }
 
 core::Result<tenancy::CreatedKey> Guard::create_key(const tenancy::KeySpec& spec) {
+  auto minted = mint_key(spec);
+  if (!minted) return minted.status();
+  if (auto added = add_minted_key(*minted); !added) return added;
+  return minted;
+}
+
+core::Result<tenancy::CreatedKey> Guard::mint_key(const tenancy::KeySpec& spec) const {
   tenancy::Tenant probe;
   probe.id = spec.tenant;
   if (auto valid = tenancy::validate_tenant(probe); !valid) {
     return core::invalid_argument(valid.message(), "tenant");
   }
-  auto created = runtime_keys_.create(spec);
-  if (created) apply_limits(*settings(), spec.tenant);
-  return created;
+  if (auto valid = tenancy::validate_scope(spec.scope); !valid) return valid;
+  // A configuration key would shadow a new key with its id: draw again (ids are random).
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    auto minted = runtime_keys_.mint(spec);
+    if (!minted || !settings()->config_keys->info(minted->info.id)) return minted;
+  }
+  return Status(ErrorCode::kInternal, "could not draw a key id unused by the configuration");
+}
+
+core::Status Guard::add_minted_key(const tenancy::CreatedKey& key) {
+  const tenancy::KeyInfo& info = key.info;
+  auto added = runtime_keys_.add_hashed({info.tenant, info.admin, info.label, info.scope},
+                                        tenancy::sha256(key.secret), info.id);
+  if (!added) return added.status();
+  apply_key_limits(*settings(), *added);
+  return Status::ok();
+}
+
+tenancy::SyncReport Guard::sync_keys(const std::vector<tenancy::StoredKey>& keys) {
+  const tenancy::SyncReport report = runtime_keys_.sync(keys);
+  if (report.added > 0) {
+    const auto settings = this->settings();
+    for (const auto& key : keys) apply_key_limits(*settings, key.info);
+  }
+  return report;
 }
 
 std::vector<Guard::ListedKey> Guard::list_keys() const {
+  const auto settings = this->settings();
   std::vector<ListedKey> out;
-  for (auto& info : settings()->config_keys->list()) out.push_back({std::move(info), true});
-  for (auto& info : runtime_keys_.list()) out.push_back({std::move(info), false});
+  for (auto& info : settings->config_keys->list()) out.push_back({std::move(info), true});
+  for (auto& info : runtime_keys_.list()) {
+    if (!settings->config_keys->info(info.id)) out.push_back({std::move(info), false});
+  }
   std::sort(out.begin(), out.end(),
             [](const ListedKey& a, const ListedKey& b) { return a.info.id < b.info.id; });
   return out;

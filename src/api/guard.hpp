@@ -4,7 +4,10 @@
 // request's Authorization header and path, and turns a denial into an error answer.
 // Threading: every member is thread-safe. Settings live in immutable snapshots swapped
 // atomically by reload(); keys created at run time live in their own ring and survive
-// reloads (not restarts).
+// reloads. Restarts and other replicas are KeyService's part (key_service.hpp): it keeps
+// that ring in step with the store.
+// Merge rule: a configuration key wins over a run-time key with the same id or secret; the
+// run-time one is then neither listed nor accepted.
 #pragma once
 
 #include <atomic>
@@ -54,6 +57,7 @@ struct GuardVerdict {
   core::Status status;  // kUnauthenticated (401), kPermissionDenied (403), 429, or ok
   HeaderList headers;
   limits::ConcurrencyLimiter::Permit permit;
+  limits::ConcurrencyLimiter::Permit key_permit;  // held when the key bounds its own requests
 };
 
 class Guard {
@@ -75,8 +79,9 @@ class Guard {
   // tenant. Without auth they are harmless.
   HeaderList loopback_headers(std::string_view tenant) const;
 
-  // Whether the tenant may use `model` (its allow-list; unknown tenants may use all).
-  bool allows_model(std::string_view tenant, std::string_view model) const;
+  // Whether the request's tenant and key may use `model` (both allow-lists; an unknown
+  // tenant and a key without a list allow all).
+  bool allows_model(const RequestContext& context, std::string_view model) const;
   // Charges a request's estimated tokens (input + max output) to the tenant's
   // tokens-per-minute bucket. The bucket may go into debt; while it is, check() answers 429.
   void charge_tokens(std::string_view tenant, std::int64_t tokens);
@@ -89,9 +94,15 @@ class Guard {
   void reload(GuardSettings settings);
   bool auth_enabled() const { return auth_enabled_.load(); }
 
-  // Run-time keys (POST /admin/v1/keys). The tenant id must be valid; an unknown tenant
-  // gets limits.tenant-default.
+  // Run-time keys (POST /admin/v1/keys). The tenant id and the scope must be valid; an
+  // unknown tenant gets limits.tenant-default. create_key = mint_key + add_minted_key; a
+  // durable caller records the minted key in the store between the two.
   core::Result<tenancy::CreatedKey> create_key(const tenancy::KeySpec& spec);
+  core::Result<tenancy::CreatedKey> mint_key(const tenancy::KeySpec& spec) const;
+  core::Status add_minted_key(const tenancy::CreatedKey& key);
+  // Brings the run-time ring up to the store's list (KeyRing::sync) and sets the limits of
+  // the keys and tenants it adds.
+  tenancy::SyncReport sync_keys(const std::vector<tenancy::StoredKey>& keys);
   // Both rings, sorted by id; `from_config` marks keys only the file can remove.
   struct ListedKey {
     tenancy::KeyInfo info;
@@ -99,13 +110,17 @@ class Guard {
   };
   std::vector<ListedKey> list_keys() const;
   std::optional<ListedKey> find_key(std::string_view id) const;
-  // kNotFound for an unknown id; kFailedPrecondition for a key defined in the file.
+  // kNotFound for an unknown id; kConflict for a key defined in the file.
   core::Status revoke_key(std::string_view id);
 
  private:
   std::optional<tenancy::Principal> authenticate(std::string_view authorization) const;
   // Sets rate and concurrency limits for one tenant from the current settings.
   void apply_limits(const GuardSettings& settings, const std::string& tenant);
+  // Sets a run-time key's own limits (its scope's) and its tenant's.
+  void apply_key_limits(const GuardSettings& settings, const tenancy::KeyInfo& key);
+  // The key's own limits; fills `verdict` and returns false when they say no.
+  bool admit_key(const tenancy::Principal& principal, GuardVerdict& verdict);
   std::shared_ptr<const GuardSettings> settings() const { return settings_.load(); }
 
   std::atomic<std::shared_ptr<const GuardSettings>> settings_;
@@ -115,6 +130,9 @@ class Guard {
   std::string loopback_secret_;
   limits::RateLimiter rate_;
   limits::ConcurrencyLimiter concurrency_{"tenant"};
+  // Per-key limits (KeyScope::limits), by key id; never the global bucket.
+  limits::RateLimiter key_rate_;
+  limits::ConcurrencyLimiter key_concurrency_{"API key"};
 };
 
 }  // namespace autoglm::api

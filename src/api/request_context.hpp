@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "api/router.hpp"
 
@@ -16,8 +17,11 @@ struct RequestContext {
   std::string tenant = "default";
   // Whether the caller may use /admin routes (always, when authentication is off).
   bool admin = true;
-  // The tenant's default priority class (0-9), or -1 for the request parser's default.
+  // The default priority (0-9) of the key's class, else its tenant's; -1 for the request
+  // parser's default.
   int default_priority = -1;
+  // The key's own model allow-list (empty: every model its tenant may use).
+  std::vector<std::string> key_models;
 };
 
 }  // namespace autoglm::api

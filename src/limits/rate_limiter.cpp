@@ -26,22 +26,24 @@ std::string wait_text(core::Duration d) {
 
 }  // namespace
 
-core::Status RateDecision::status(std::string_view tenant) const {
+core::Status RateDecision::status(std::string_view tenant, std::string_view what) const {
   if (allowed) return core::Status::ok();
-  std::string what;
+  std::string over;
   switch (denied_by) {
     case LimitScope::kGlobal:
-      what = "the gateway's global request rate limit is reached";
+      over = "the gateway's global request rate limit is reached";
       break;
     case LimitScope::kTenantTokens:
-      what = "tenant '" + std::string(tenant) + "' is over its tokens-per-minute limit";
+      over =
+          std::string(what) + " '" + std::string(tenant) + "' is over its tokens-per-minute limit";
       break;
     default:
-      what = "tenant '" + std::string(tenant) + "' is over its requests-per-second limit";
+      over = std::string(what) + " '" + std::string(tenant) +
+             "' is over its requests-per-second limit";
       break;
   }
   return {core::ErrorCode::kResourceExhausted,
-          what + "; retry after " + wait_text(retry_after) + " (see the Retry-After header)"};
+          over + "; retry after " + wait_text(retry_after) + " (see the Retry-After header)"};
 }
 
 RateLimiter::RateLimiter(RateLimiterOptions options, const core::Clock& clock)
@@ -60,8 +62,7 @@ void RateLimiter::configure(GuardedBucket& g, double rate, double burst, core::T
   }
 }
 
-void RateLimiter::configure_tenant(TenantState& s, const TenantRateLimits& limits,
-                                   core::Time now) {
+void RateLimiter::configure_tenant(TenantState& s, const TenantRateLimits& limits, core::Time now) {
   s.limits = limits;
   configure(s.requests, limits.requests.requests_per_second, burst_of(limits.requests), now);
   const double tpm = limits.tokens_per_minute ? static_cast<double>(*limits.tokens_per_minute) : 0;
@@ -75,8 +76,10 @@ void RateLimiter::set_global(const RequestRate& rate) {
 void RateLimiter::set_tenant(const std::string& tenant, const TenantRateLimits& limits) {
   std::unique_lock lock(tenants_mu_);
   auto& slot = tenants_[tenant];
-  if (!slot) slot = std::make_shared<TenantState>();
-  else if (slot->limits == limits) return;
+  if (!slot)
+    slot = std::make_shared<TenantState>();
+  else if (slot->limits == limits)
+    return;
   configure_tenant(*slot, limits, clock_.now());
 }
 

@@ -34,7 +34,7 @@ struct TenantRateLimits {
 };
 
 struct RateLimiterOptions {
-  RequestRate global;              // every request of every tenant
+  RequestRate global;               // every request of every tenant
   TenantRateLimits tenant_default;  // tenants without their own entry
 };
 
@@ -50,12 +50,13 @@ enum class LimitScope { kNone, kGlobal, kTenantRequests, kTenantTokens };
 struct RateDecision {
   bool allowed = true;
   LimitScope denied_by = LimitScope::kNone;
-  core::Duration retry_after{0};     // zero when allowed
+  core::Duration retry_after{0};       // zero when allowed
   std::optional<LimitState> requests;  // the tenant's request limit (else the global one)
   std::optional<LimitState> tokens;    // the tenant's token limit, when it has one
 
-  // kResourceExhausted naming the limit and the wait; ok when allowed.
-  core::Status status(std::string_view tenant) const;
+  // kResourceExhausted naming the limit and the wait; ok when allowed. `what` names the
+  // kind of bucket holder in the message: a tenant, or an API key with its own limits.
+  core::Status status(std::string_view tenant, std::string_view what = "tenant") const;
 };
 
 class RateLimiter {

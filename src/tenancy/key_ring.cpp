@@ -85,10 +85,11 @@ std::uint64_t KeyRing::bucket_of(const KeyHash& hash) {
   return b;
 }
 
-core::Result<std::string> KeyRing::new_id_locked() {
+core::Result<std::string> KeyRing::new_id_locked() const {
   for (int attempt = 0; attempt < 8; ++attempt) {
     std::array<std::uint8_t, kIdBytes> raw{};
-    if (!fill_(raw.data(), raw.size())) return internal("the random source failed to draw a key id");
+    if (!fill_(raw.data(), raw.size()))
+      return internal("the random source failed to draw a key id");
     std::string id = "key_" + hex(raw.data(), raw.size());
     if (!by_id_.contains(id)) return id;
   }
@@ -118,21 +119,31 @@ core::Result<KeyInfo> KeyRing::insert_locked(const KeySpec& spec, const KeyHash&
     return core::invalid_argument("key id '" + id + "' is used twice", "id");
   }
   const std::size_t index = records_.size();
-  records_.push_back(Record{KeyInfo{id, spec.tenant, spec.admin, spec.label, false}, hash});
+  records_.push_back(
+      Record{KeyInfo{id, spec.tenant, spec.admin, spec.label, false, spec.scope}, hash});
   by_hash_[bucket_of(hash)].push_back(index);
   by_id_.emplace(id, index);
   return records_.back().info;
 }
 
-core::Result<CreatedKey> KeyRing::create(const KeySpec& spec) {
+core::Result<CreatedKey> KeyRing::mint(const KeySpec& spec) const {
   std::array<std::uint8_t, kSecretBytes> raw{};
   if (!fill_(raw.data(), raw.size())) return internal("the random source failed to draw a key");
   std::string secret = std::string(kKeyPrefix) + base64url(raw.data(), raw.size());
   std::fill(raw.begin(), raw.end(), 0);
-  std::unique_lock lock(mu_);
-  auto info = insert_locked(spec, sha256(secret), {});
+  std::shared_lock lock(mu_);
+  auto id = new_id_locked();
+  if (!id) return id.status();
+  return CreatedKey{std::move(secret), KeyInfo{std::move(*id), spec.tenant, spec.admin, spec.label,
+                                               false, spec.scope}};
+}
+
+core::Result<CreatedKey> KeyRing::create(const KeySpec& spec) {
+  auto minted = mint(spec);
+  if (!minted) return minted.status();
+  auto info = add_hashed(spec, sha256(minted->secret), minted->info.id);
   if (!info) return info.status();
-  return CreatedKey{std::move(secret), std::move(*info)};
+  return CreatedKey{std::move(minted->secret), std::move(*info)};
 }
 
 core::Result<KeyInfo> KeyRing::add_hashed(const KeySpec& spec, const KeyHash& hash,
@@ -157,7 +168,7 @@ std::optional<Principal> KeyRing::authenticate(std::string_view presented) const
   const auto i = find_locked(hash);
   if (!i || records_[*i].info.revoked) return std::nullopt;
   const KeyInfo& info = records_[*i].info;
-  return Principal{info.tenant, info.id, info.admin};
+  return Principal{info.tenant, info.id, info.admin, info.scope};
 }
 
 core::Status KeyRing::revoke(std::string_view key_id) {
@@ -168,6 +179,30 @@ core::Status KeyRing::revoke(std::string_view key_id) {
   }
   records_[it->second].info.revoked = true;
   return core::Status::ok();
+}
+
+SyncReport KeyRing::sync(const std::vector<StoredKey>& keys) {
+  SyncReport report;
+  std::unique_lock lock(mu_);
+  for (const StoredKey& key : keys) {
+    if (auto it = by_id_.find(key.info.id); it != by_id_.end()) {
+      KeyInfo& known = records_[it->second].info;
+      if (key.info.revoked && !known.revoked) {
+        known.revoked = true;
+        ++report.revoked;
+      }
+      continue;
+    }
+    if (find_locked(key.hash)) {
+      ++report.clashes;
+      continue;
+    }
+    const KeySpec spec{key.info.tenant, key.info.admin, key.info.label, key.info.scope};
+    if (!insert_locked(spec, key.hash, key.info.id)) continue;  // an empty tenant: not a key
+    records_.back().info.revoked = key.info.revoked;
+    ++report.added;
+  }
+  return report;
 }
 
 std::optional<KeyInfo> KeyRing::info(std::string_view key_id) const {

@@ -87,7 +87,8 @@ TEST_F(GuardTest, AdminRoutesNeedAnAdminKey) {
 TEST_F(GuardTest, PublicPathsPassWithoutAKey) {
   Guard guard = make(base_config());
   RequestContext context;
-  for (std::string_view path : {"/healthz", "/readyz", "/metrics", "/ui", "/ui/", "/ui/assets/a.js"}) {
+  for (std::string_view path :
+       {"/healthz", "/readyz", "/metrics", "/ui", "/ui/", "/ui/assets/a.js"}) {
     EXPECT_TRUE(guard.check("", path, context).status.is_ok()) << path;
   }
   // The dashboard's data is not public with its files.
@@ -150,9 +151,13 @@ TEST_F(GuardTest, ConcurrencyBoundHoldsUntilThePermitIsDropped) {
 
 TEST_F(GuardTest, AllowListHidesOtherModels) {
   Guard guard = make(base_config());
-  EXPECT_TRUE(guard.allows_model("acme", "m1"));
-  EXPECT_FALSE(guard.allows_model("acme", "m2"));
-  EXPECT_TRUE(guard.allows_model("ops", "m2")) << "a tenant without a list may use every model";
+  RequestContext acme;
+  acme.tenant = "acme";
+  RequestContext ops;
+  ops.tenant = "ops";
+  EXPECT_TRUE(guard.allows_model(acme, "m1"));
+  EXPECT_FALSE(guard.allows_model(acme, "m2"));
+  EXPECT_TRUE(guard.allows_model(ops, "m2")) << "a tenant without a list may use every model";
 }
 
 TEST_F(GuardTest, AuthOffActsAsTheDefaultTenantWithItsLimits) {
@@ -203,6 +208,89 @@ TEST_F(GuardTest, ReloadChangesKeysAndLimits) {
   EXPECT_TRUE(guard.check(bearer(kOpsKey), "/v1/models", context).status.is_ok());
   EXPECT_EQ(guard.check(bearer(kOpsKey), "/v1/models", context).status.code(),
             core::ErrorCode::kResourceExhausted);
+}
+
+tenancy::StoredKey stored_key(std::string id, std::string tenant, std::string_view secret) {
+  return {tenancy::KeyInfo{std::move(id), std::move(tenant), false, "", false, {}},
+          tenancy::sha256(secret)};
+}
+
+TEST_F(GuardTest, StoredKeysMergeWithConfigKeysAndTheConfigWinsOnAnIdClash) {
+  Guard guard = make(base_config());
+  constexpr std::string_view kStored = "agk_stored-key-0123456789";
+  constexpr std::string_view kImpostor = "agk_impostor-key-0123456789";
+  const auto report = guard.sync_keys(
+      {stored_key("key_beta", "beta", kStored), stored_key("key_acme", "evil", kImpostor)});
+  EXPECT_EQ(report.added, 2u);
+
+  RequestContext context;
+  ASSERT_TRUE(guard.check(bearer(kStored), "/v1/models", context).status.is_ok());
+  EXPECT_EQ(context.tenant, "beta");
+  EXPECT_EQ(guard.check(bearer(kImpostor), "/v1/models", context).status.code(),
+            core::ErrorCode::kUnauthenticated)
+      << "the file's key_acme shadows the stored one";
+  ASSERT_TRUE(guard.check(bearer(kAcmeKey), "/v1/models", context).status.is_ok());
+  EXPECT_EQ(context.tenant, "acme");
+  const auto listed = guard.list_keys();
+  ASSERT_EQ(listed.size(), 3u);  // key_acme (file), key_beta (stored), key_ops (file)
+  EXPECT_TRUE(listed[0].from_config);
+  EXPECT_EQ(listed[0].info.tenant, "acme");
+  EXPECT_EQ(listed[1].info.id, "key_beta");
+  EXPECT_FALSE(listed[1].from_config);
+
+  // A reload keeps stored keys; a later sync carries a revocation made elsewhere.
+  guard.reload(std::move(build_guard_settings(base_config())).value());
+  EXPECT_TRUE(guard.check(bearer(kStored), "/v1/models", context).status.is_ok());
+  auto revoked = stored_key("key_beta", "beta", kStored);
+  revoked.info.revoked = true;
+  EXPECT_EQ(guard.sync_keys({revoked}).revoked, 1u);
+  EXPECT_EQ(guard.check(bearer(kStored), "/v1/models", context).status.code(),
+            core::ErrorCode::kUnauthenticated);
+}
+
+TEST_F(GuardTest, MintedKeyIsValidOnlyOnceAdded) {
+  Guard guard = make(base_config());
+  auto minted = guard.mint_key({"beta", false, ""});
+  ASSERT_TRUE(minted.is_ok());
+  RequestContext context;
+  EXPECT_FALSE(guard.check(bearer(minted->secret), "/v1/models", context).status.is_ok());
+  EXPECT_FALSE(guard.find_key(minted->info.id));
+  ASSERT_TRUE(guard.add_minted_key(*minted));
+  EXPECT_TRUE(guard.check(bearer(minted->secret), "/v1/models", context).status.is_ok());
+  tenancy::KeySpec bad{"beta", false, ""};
+  bad.scope.limits.requests_per_second = -1;
+  EXPECT_EQ(guard.mint_key(bad).status().code(), core::ErrorCode::kInvalidArgument);
+}
+
+TEST_F(GuardTest, AKeysScopeNarrowsItsTenant) {
+  Guard guard = make(base_config());
+  tenancy::KeySpec spec{"acme", false, "narrow"};
+  spec.scope.default_class = core::PriorityClass::kCritical;
+  spec.scope.models = {"m1", "m9"};
+  spec.scope.limits = {1, 1, 1};
+  auto created = guard.create_key(spec);
+  ASSERT_TRUE(created.is_ok()) << created.status().message();
+
+  RequestContext context;
+  auto first = guard.check(bearer(created->secret), "/v1/models", context);
+  ASSERT_TRUE(first.status.is_ok()) << first.status.message();
+  EXPECT_EQ(context.default_priority, core::default_level(core::PriorityClass::kCritical))
+      << "the key's class wins over acme's batch";
+  EXPECT_TRUE(guard.allows_model(context, "m1"));
+  EXPECT_FALSE(guard.allows_model(context, "m9")) << "acme itself may not use m9";
+  EXPECT_TRUE(first.key_permit.held());
+
+  clock_.advance(10s);  // the tenant's bucket refills; the key's concurrency bound still holds
+  auto busy = guard.check(bearer(created->secret), "/v1/models", context);
+  EXPECT_EQ(busy.status.code(), core::ErrorCode::kResourceExhausted);
+  EXPECT_NE(busy.status.message().find("API key"), std::string::npos) << busy.status.message();
+  first = {};
+  clock_.advance(10s);
+  EXPECT_TRUE(guard.check(bearer(created->secret), "/v1/models", context).status.is_ok());
+  auto limited = guard.check(bearer(created->secret), "/v1/models", context);
+  EXPECT_EQ(limited.status.code(), core::ErrorCode::kResourceExhausted)
+      << "one request per second for this key";
+  EXPECT_NE(limited.status.message().find(created->info.id), std::string::npos);
 }
 
 TEST(GuardSettingsTest, RejectsWhatWouldLockEveryoneOutOrIsInvalid) {

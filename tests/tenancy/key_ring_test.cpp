@@ -128,5 +128,58 @@ TEST(KeyRing, OpenSslRandomKeysDiffer) {
   EXPECT_EQ(ring.size(), 2u);
 }
 
+TEST(KeyRing, MintedKeyIsNotValidUntilAdded) {
+  KeyRing ring(counting_fill());
+  KeySpec spec{"acme", false, "ci"};
+  spec.scope.models = {"m1"};
+  auto minted = ring.mint(spec);
+  ASSERT_TRUE(minted.is_ok());
+  EXPECT_FALSE(ring.authenticate(minted->secret));
+  EXPECT_EQ(ring.size(), 0u);
+  ASSERT_TRUE(ring.add_hashed(spec, sha256(minted->secret), minted->info.id).is_ok());
+  auto who = ring.authenticate(minted->secret);
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->key_id, minted->info.id);
+  EXPECT_EQ(who->scope.models, spec.scope.models);
+}
+
+StoredKey stored(std::string id, std::string_view secret, bool revoked = false) {
+  KeyInfo info{std::move(id), "acme", false, "", revoked, {}};
+  info.scope.default_class = core::PriorityClass::kBatch;
+  return {std::move(info), sha256(secret)};
+}
+
+TEST(KeyRing, SyncAddsStoredKeysAndCarriesRevocationsOneWay) {
+  KeyRing ring(counting_fill());
+  const std::string a = "agk_stored_key_a_0123456789";
+  const std::string b = "agk_stored_key_b_0123456789";
+  SyncReport first = ring.sync({stored("key_a", a), stored("key_b", b, true)});
+  EXPECT_EQ(first.added, 2u);
+  auto who = ring.authenticate(a);
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->key_id, "key_a");
+  EXPECT_EQ(who->scope.default_class, core::PriorityClass::kBatch);
+  EXPECT_FALSE(ring.authenticate(b)) << "stored revoked, so never valid here";
+
+  SyncReport again = ring.sync({stored("key_a", a, true), stored("key_b", b)});
+  EXPECT_EQ(again.added, 0u);
+  EXPECT_EQ(again.revoked, 1u);
+  EXPECT_FALSE(ring.authenticate(a));
+  EXPECT_FALSE(ring.authenticate(b)) << "a stale unrevoked copy does not revive a key";
+}
+
+TEST(KeyRing, SyncSkipsAStoredKeyWhoseSecretIsKnownUnderAnotherId) {
+  KeyRing ring(counting_fill());
+  const std::string secret = "agk_shared_secret_0123456789";
+  ASSERT_TRUE(ring.add_secret({"ops", true, ""}, secret, "key_local").is_ok());
+  const std::string other = "agk_other_secret_0123456789";
+  SyncReport report = ring.sync({stored("key_remote", secret), stored("key_new", other)});
+  EXPECT_EQ(report.clashes, 1u);
+  EXPECT_EQ(report.added, 1u);
+  EXPECT_EQ(ring.authenticate(secret)->key_id, "key_local");
+  EXPECT_FALSE(ring.info("key_remote"));
+  EXPECT_TRUE(ring.authenticate(other));
+}
+
 }  // namespace
 }  // namespace autoglm::tenancy
