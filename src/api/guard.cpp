@@ -158,21 +158,22 @@ std::optional<tenancy::Principal> Guard::authenticate(std::string_view authoriza
   return principal;
 }
 
-bool Guard::admit_key(const tenancy::Principal& principal, GuardVerdict& verdict) {
-  if (!principal.scope.limits.any()) return true;
-  const limits::RateDecision decision = key_rate_.admit(principal.key_id, 0);
+bool Guard::admit(limits::RateLimiter& rate, limits::ConcurrencyLimiter& concurrency,
+                  const std::string& holder, std::string_view what, GuardVerdict& verdict,
+                  limits::ConcurrencyLimiter::Permit& permit) {
+  const limits::RateDecision decision = rate.admit(holder, 0);
+  verdict.headers = limits::rate_limit_headers(decision);
   if (!decision.allowed) {
-    verdict.headers = limits::rate_limit_headers(decision);
-    verdict.status = decision.status(principal.key_id, "API key");
+    verdict.status = decision.status(holder, what);
     return false;
   }
-  auto permit = key_concurrency_.try_acquire(principal.key_id);
-  if (!permit) {
-    verdict.status = permit.status();
+  auto slot = concurrency.try_acquire(holder);
+  if (!slot) {
+    verdict.status = slot.status();
     verdict.headers.emplace_back("retry-after", "1");
     return false;
   }
-  verdict.key_permit = std::move(*permit);
+  permit = std::move(*slot);
   return true;
 }
 
@@ -209,20 +210,13 @@ GuardVerdict Guard::check(std::string_view authorization, std::string_view path,
                "admin routes need an admin key; this key belongs to tenant '" + who.tenant + "'");
     return verdict;
   }
-  if (!admit_key(who, verdict)) return verdict;
-  const limits::RateDecision decision = rate_.admit(who.tenant, 0);
-  verdict.headers = limits::rate_limit_headers(decision);
-  if (!decision.allowed) {
-    verdict.status = decision.status(who.tenant);
+  // The key's own limits first, so a key over them takes nothing from its tenant; the
+  // tenant's x-ratelimit-* headers are the ones an admitted request sees.
+  if (who.scope.limits.any() &&
+      !admit(key_rate_, key_concurrency_, who.key_id, "API key", verdict, verdict.key_permit)) {
     return verdict;
   }
-  auto permit = concurrency_.try_acquire(who.tenant);
-  if (!permit) {
-    verdict.status = permit.status();
-    verdict.headers.emplace_back("retry-after", "1");
-    return verdict;
-  }
-  verdict.permit = std::move(*permit);
+  if (!admit(rate_, concurrency_, who.tenant, "tenant", verdict, verdict.permit)) return verdict;
   const tenancy::Tenant* t = settings->tenants.find(who.tenant);
   const auto cls = who.scope.default_class ? who.scope.default_class
                    : t                     ? std::optional(t->default_class)

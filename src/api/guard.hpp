@@ -119,8 +119,11 @@ class Guard {
   void apply_limits(const GuardSettings& settings, const std::string& tenant);
   // Sets a run-time key's own limits (its scope's) and its tenant's.
   void apply_key_limits(const GuardSettings& settings, const tenancy::KeyInfo& key);
-  // The key's own limits; fills `verdict` and returns false when they say no.
-  bool admit_key(const tenancy::Principal& principal, GuardVerdict& verdict);
+  // Takes a request token from `holder`'s bucket in `rate` and an in-flight slot into
+  // `permit`; fills `verdict` (headers, and why on a denial) and returns false on a denial.
+  static bool admit(limits::RateLimiter& rate, limits::ConcurrencyLimiter& concurrency,
+                    const std::string& holder, std::string_view what, GuardVerdict& verdict,
+                    limits::ConcurrencyLimiter::Permit& permit);
   std::shared_ptr<const GuardSettings> settings() const { return settings_.load(); }
 
   std::atomic<std::shared_ptr<const GuardSettings>> settings_;
