@@ -145,9 +145,14 @@ asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
   }
 
   RequestContext context;
-  const GuardVerdict verdict =
-      hardening_->guard().check(header(exchange.request(), "authorization"), path, context,
-                                header(exchange.request(), kOnBehalfOfHeader));
+  const std::string_view authorization = header(exchange.request(), "authorization");
+  const std::string_view on_behalf_of = header(exchange.request(), kOnBehalfOfHeader);
+  GuardVerdict verdict = hardening_->guard().check(authorization, path, context, on_behalf_of);
+  // An unknown key may have just been made on another replica: read the store and retry.
+  if (verdict.status.code() == core::ErrorCode::kUnauthenticated &&
+      co_await hardening_->keys().refresh_on_miss(authorization)) {
+    verdict = hardening_->guard().check(authorization, path, context, on_behalf_of);
+  }
   for (const auto& [name, value] : verdict.headers) exchange.add_header(name, value);
   auto match = routes_.match(std::string_view(bhttp::to_string(method)), path);
   if (!verdict.status) {

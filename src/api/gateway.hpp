@@ -64,6 +64,12 @@ class Gateway {
   HeaderList loopback_headers(std::string_view tenant) const {
     return hardening_->guard().loopback_headers(tenant);
   }
+  // Keeps run-time API keys in `store` from now on (KeyService::use_store): called once,
+  // before the server starts, by the workflow service that opened the store.
+  void use_key_store(store::Store& store, boost::asio::thread_pool& workers,
+                     const core::Clock& wall) {
+    hardening_->keys().use_store(store, workers, io_, wall);
+  }
   const dispatch::NodeSet& nodes() const { return nodes_; }
   // Registers and deregisters nodes at run time (the admin routes, etcd membership).
   NodeMonitor& monitor() { return monitor_; }

@@ -28,12 +28,13 @@ core::Result<std::unique_ptr<Hardening>> Hardening::create(const config::Config&
   auto built = build(config);
   if (!built) return built.status();
   return std::make_unique<Hardening>(std::move(built->guard), std::move(built->routes),
-                                     config.cache);
+                                     config.cache, config.auth);
 }
 
 Hardening::Hardening(GuardSettings guard, std::shared_ptr<const routing::RouteTable> routes,
-                     const config::CacheConfig& cache)
+                     const config::CacheConfig& cache, const config::AuthConfig& auth)
     : guard_(std::make_unique<Guard>(std::move(guard), clock_)),
+      keys_(std::make_unique<KeyService>(*guard_, auth, clock_)),
       cache_(std::make_unique<AnswerCache>(cache, clock_)),
       routes_(std::make_unique<ModelRoutes>(std::move(routes))) {}
 
@@ -41,6 +42,7 @@ core::Status Hardening::reload(const config::Config& config) {
   auto built = build(config);
   if (!built) return built.status();
   guard_->reload(std::move(built->guard));
+  keys_->set_intervals(config.auth);
   cache_->reload(config.cache);
   routes_->replace(std::move(built->routes));
   return core::Status::ok();
@@ -54,8 +56,8 @@ core::Result<std::string> Hardening::place_task(
   auto choice = routes_->choose(task.model, header, nodes);
   if (!choice) return std::string();
   if (choice->nodes.empty()) {
-    return core::unavailable("the route for model '" + task.model + "' sent this request to subset '" +
-                             choice->subset +
+    return core::unavailable("the route for model '" + task.model +
+                             "' sent this request to subset '" + choice->subset +
                              "', which has no node right now; check routes in the configuration");
   }
   task.allowed_nodes = std::move(choice->nodes);

@@ -130,6 +130,8 @@ void WorkflowService::attach(Gateway& gateway) {
   gateway_ = &gateway;
   executor_->set_tenant_headers(
       [&gateway](std::string_view tenant) { return gateway.loopback_headers(tenant); });
+  // Run-time API keys live in the same store, so they outlive restarts and reach replicas.
+  gateway.use_key_store(*store_, *workers_, clock_);
   add_task_routes(gateway, *this);
   add_dag_routes(gateway, *this);
   add_trigger_routes(gateway, *this);

@@ -30,6 +30,14 @@ struct AuthConfig {
   // acts as tenant "default" with admin rights.
   bool enabled = false;
   std::vector<ApiKeyConfig> keys;
+  // Keys created at run time live in the store (when it is open) and every gateway re-reads
+  // them this often: the bound on how long a revocation made on another replica, or on
+  // the database, takes to apply here.
+  std::chrono::milliseconds key_refresh{5'000};
+  // An unknown key re-reads the store at once, unless it was read less than this ago (a
+  // negative cache, so a stream of bad keys costs at most one read per interval). 0: never
+  // on a miss, only every key_refresh.
+  std::chrono::milliseconds key_miss_refresh{1'000};
 
   bool operator==(const AuthConfig&) const = default;
 };
@@ -46,8 +54,8 @@ struct TenantLimitsConfig {
 
 struct TenantConfig {
   std::string id;
-  std::string default_class = "standard";  // critical, standard, batch or sheddable
-  std::vector<std::string> models;         // allow-list; empty: every model
+  std::string default_class = "standard";    // critical, standard, batch or sheddable
+  std::vector<std::string> models;           // allow-list; empty: every model
   std::optional<TenantLimitsConfig> limits;  // absent: limits.tenant-default
 
   bool operator==(const TenantConfig&) const = default;

@@ -41,7 +41,10 @@ void emit_auth(YAML::Emitter& out, const AuthConfig& auth) {
     }
     out << YAML::EndMap;
   }
-  out << YAML::EndSeq << YAML::EndMap;
+  out << YAML::EndSeq;
+  out << YAML::Key << "key-refresh" << YAML::Value << format_duration(auth.key_refresh);
+  out << YAML::Key << "key-miss-refresh" << YAML::Value << format_duration(auth.key_miss_refresh);
+  out << YAML::EndMap;
 }
 
 void emit_limits_map(YAML::Emitter& out, const TenantLimitsConfig& limits) {

@@ -302,6 +302,14 @@ std::vector<KeySpec> build_schema() {
        [](const Field& f, Config& c) { read_lease_ttl(f, c.cluster.lease_ttl); }},
       {"auth.enabled", true, [](const Field& f, Config& c) { f.read_bool(c.auth.enabled); }},
       {"auth.keys", false, [](const Field& f, Config& c) { read_api_keys(f, c.auth.keys); }},
+      {"auth.key-refresh", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.auth.key_refresh, milliseconds(100), minutes(10));
+       }},
+      {"auth.key-miss-refresh", true,
+       [](const Field& f, Config& c) {
+         f.read_duration(c.auth.key_miss_refresh, milliseconds(0), minutes(10));
+       }},
       {"tenants", false, [](const Field& f, Config& c) { read_tenants(f, c.tenants); }},
       {"limits.global.requests-per-second", true,
        [](const Field& f, Config& c) { read_rate(f, c.limits.global_requests_per_second); }},

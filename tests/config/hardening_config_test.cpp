@@ -22,6 +22,8 @@ TEST(HardeningConfig, DefaultsKeepAuthOffAndCacheOn) {
   ASSERT_TRUE(config.is_ok()) << config.status().message();
   EXPECT_FALSE(config->auth.enabled);
   EXPECT_TRUE(config->auth.keys.empty());
+  EXPECT_EQ(config->auth.key_refresh, std::chrono::seconds(5));
+  EXPECT_EQ(config->auth.key_miss_refresh, std::chrono::seconds(1));
   EXPECT_TRUE(config->cache.enabled);
   EXPECT_EQ(config->cache.ttl, std::chrono::seconds(300));
   EXPECT_EQ(config->cache.max_bytes, 64u << 20);
@@ -34,14 +36,19 @@ TEST(HardeningConfig, ReadsKeysTenantsLimitsAndRoutes) {
       "server: {drain-pause: 0s}\n"
       "auth:\n"
       "  enabled: true\n"
+      "  key-refresh: 30s\n"
+      "  key-miss-refresh: 0s\n"
       "  keys:\n"
-      "    - {id: key_admin, tenant: ops, admin: true, sha256: " + kHash + "}\n"
+      "    - {id: key_admin, tenant: ops, admin: true, sha256: " +
+      kHash +
+      "}\n"
       "    - {tenant: acme, label: ci, key: '${ACME_KEY}'}\n"
       "tenants:\n"
       "  - id: acme\n"
       "    default-class: batch\n"
       "    models: [m1]\n"
-      "    limits: {requests-per-second: 5, burst: 10, tokens-per-minute: 6000, max-concurrent: 2}\n"
+      "    limits: {requests-per-second: 5, burst: 10, tokens-per-minute: 6000, max-concurrent: "
+      "2}\n"
       "limits:\n"
       "  global: {requests-per-second: 100, burst: 200}\n"
       "  tenant-default: {requests-per-second: 50}\n"
@@ -55,6 +62,8 @@ TEST(HardeningConfig, ReadsKeysTenantsLimitsAndRoutes) {
   auto config = load_text(yaml, env_from({{"ACME_KEY", "agk_0123456789abcdef"}}));
   ASSERT_TRUE(config.is_ok()) << config.status().message();
   EXPECT_EQ(config->server.drain_pause, std::chrono::milliseconds(0));
+  EXPECT_EQ(config->auth.key_refresh, std::chrono::seconds(30));
+  EXPECT_EQ(config->auth.key_miss_refresh, std::chrono::milliseconds(0));
   ASSERT_EQ(config->auth.keys.size(), 2u);
   EXPECT_TRUE(config->auth.keys[0].admin);
   EXPECT_EQ(config->auth.keys[0].sha256, kHash);
@@ -78,9 +87,9 @@ TEST(HardeningConfig, ReadsKeysTenantsLimitsAndRoutes) {
 }
 
 TEST(HardeningConfig, KeyErrorsNeverEchoTheKey) {
-  const std::string message = error_of(load_text(
-      "auth:\n  keys:\n    - {tenant: a, key: short-secret}\n    - {tenant: b}\n"
-      "    - {tenant: c, sha256: nothex}\n"));
+  const std::string message =
+      error_of(load_text("auth:\n  keys:\n    - {tenant: a, key: short-secret}\n    - {tenant: b}\n"
+                         "    - {tenant: c, sha256: nothex}\n"));
   EXPECT_NE(message.find("auth.keys[0].key: a key must be at least 16 characters"),
             std::string::npos)
       << message;
@@ -91,17 +100,16 @@ TEST(HardeningConfig, KeyErrorsNeverEchoTheKey) {
 }
 
 TEST(HardeningConfig, ListErrorsNameTheItem) {
-  const std::string message = error_of(load_text(
-      "tenants:\n  - {id: a, default-class: urgent}\n  - {id: a}\n"
-      "routes:\n  - model: m\n    subsets:\n      - {name: v1, weight: 1}\n"
-      "limits:\n  global: {requests-per-second: -1}\n"));
+  const std::string message =
+      error_of(load_text("tenants:\n  - {id: a, default-class: urgent}\n  - {id: a}\n"
+                         "routes:\n  - model: m\n    subsets:\n      - {name: v1, weight: 1}\n"
+                         "limits:\n  global: {requests-per-second: -1}\n"));
   EXPECT_NE(message.find("tenants[0].default-class: expected one of critical"), std::string::npos)
       << message;
   EXPECT_NE(message.find("tenants[1]: duplicate tenant id 'a'"), std::string::npos) << message;
   EXPECT_NE(message.find("routes[0].subsets[0]: a subset needs 'nodes'"), std::string::npos)
       << message;
-  EXPECT_NE(message.find("limits.global.requests-per-second: must be between 0"),
-            std::string::npos)
+  EXPECT_NE(message.find("limits.global.requests-per-second: must be between 0"), std::string::npos)
       << message;
 }
 

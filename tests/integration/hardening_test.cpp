@@ -26,10 +26,6 @@ constexpr const char* kBetaKey = "agk_beta-0123456789abcdef";
 constexpr const char* kH100 = "sim-h100-80gb-8b-0";
 constexpr const char* kA100 = "sim-a100-80gb-8b-0";
 
-std::map<std::string, std::string> as(const char* key) {
-  return {{"content-type", "application/json"}, {"authorization", std::string("Bearer ") + key}};
-}
-
 // `routes` and `extra_keys` vary between the start-up file and the reloaded one.
 std::string hardening_config(const TempDir& dir, std::uint32_t h100_weight,
                              std::uint32_t a100_weight, const std::string& extra = "") {
@@ -60,7 +56,7 @@ class HardeningTest : public ::testing::Test {
   std::uint16_t port() const { return gateway_.port; }
   HttpResponse chat(const char* key, const std::string& body,
                     std::map<std::string, std::string> extra = {}) {
-    auto headers = as(key);
+    auto headers = as_key(key);
     headers.insert(extra.begin(), extra.end());
     return http_request(port(), "POST", "/v1/chat/completions", body, headers);
   }
@@ -100,19 +96,19 @@ TEST_F(HardeningTest, MissingOrWrongKeyIs401WithAnOpenAIErrorBody) {
 }
 
 TEST_F(HardeningTest, AdminRoutesNeedAnAdminKey) {
-  auto denied = http_request(port(), "GET", "/admin/v1/scheduler", "", as(kAcmeKey));
+  auto denied = http_request(port(), "GET", "/admin/v1/scheduler", "", as_key(kAcmeKey));
   EXPECT_EQ(denied.status, 403) << denied.body;
   EXPECT_EQ(json::parse(denied.body).at("error").at("type").as_string(), "permission_error");
-  EXPECT_EQ(http_request(port(), "GET", "/admin/v1/scheduler", "", as(kAdminKey)).status, 200);
+  EXPECT_EQ(http_request(port(), "GET", "/admin/v1/scheduler", "", as_key(kAdminKey)).status, 200);
 }
 
 TEST_F(HardeningTest, ATenantOverItsRateGets429WithRetryAfterAndRateHeaders) {
-  auto first = http_request(port(), "GET", "/v1/models", "", as(kAcmeKey));
+  auto first = http_request(port(), "GET", "/v1/models", "", as_key(kAcmeKey));
   ASSERT_EQ(first.status, 200);
   EXPECT_EQ(first.header("x-ratelimit-limit-requests"), "20");
   HttpResponse last;
   for (int i = 0; i < 25 && last.status != 429; ++i) {
-    last = http_request(port(), "GET", "/v1/models", "", as(kAcmeKey));
+    last = http_request(port(), "GET", "/v1/models", "", as_key(kAcmeKey));
   }
   ASSERT_EQ(last.status, 429) << "burst 20 at 1/s";
   EXPECT_FALSE(last.header("retry-after").empty());
@@ -120,7 +116,7 @@ TEST_F(HardeningTest, ATenantOverItsRateGets429WithRetryAfterAndRateHeaders) {
   EXPECT_FALSE(last.header("x-ratelimit-reset-requests").empty());
   EXPECT_EQ(json::parse(last.body).at("error").at("type").as_string(), "rate_limit_error");
   // The other tenant is not limited by acme's bucket.
-  EXPECT_EQ(http_request(port(), "GET", "/v1/models", "", as(kBetaKey)).status, 200);
+  EXPECT_EQ(http_request(port(), "GET", "/v1/models", "", as_key(kBetaKey)).status, 200);
 }
 
 TEST_F(HardeningTest, AModelOutsideTheAllowListLooksUnknown) {
@@ -128,7 +124,7 @@ TEST_F(HardeningTest, AModelOutsideTheAllowListLooksUnknown) {
   auto unknown = chat(kBetaKey, chat_body("no-such-model", 4, false));
   EXPECT_EQ(forbidden.status, 404) << forbidden.body;
   EXPECT_EQ(unknown.status, 404);
-  auto models = http_request(port(), "GET", "/v1/models", "", as(kBetaKey));
+  auto models = http_request(port(), "GET", "/v1/models", "", as_key(kBetaKey));
   EXPECT_EQ(models.body.find(kModel), std::string::npos) << models.body;
   EXPECT_EQ(chat(kAcmeKey, chat_body(kModel, 4, false)).status, 200);
 }
@@ -136,39 +132,42 @@ TEST_F(HardeningTest, AModelOutsideTheAllowListLooksUnknown) {
 TEST_F(HardeningTest, ATenantCannotSeeAnotherTenantsTask) {
   const std::string task = std::string(R"({"kind":"chat","model":")") + kModel +
                            R"(","payload":{"messages":[{"role":"user","content":"hi"}],"max_tokens":2}})";
-  auto created = http_request(port(), "POST", "/v1/tasks", task, as(kAcmeKey));
+  auto created = http_request(port(), "POST", "/v1/tasks", task, as_key(kAcmeKey));
   ASSERT_TRUE(created.status == 201 || created.status == 202) << created.status << created.body;
   const std::string id = std::string(json::parse(created.body).at("id").as_string());
-  EXPECT_EQ(http_request(port(), "GET", "/v1/tasks/" + id, "", as(kAcmeKey)).status, 200);
-  auto other = http_request(port(), "GET", "/v1/tasks/" + id, "", as(kBetaKey));
-  auto missing = http_request(port(), "GET", "/v1/tasks/999999999", "", as(kBetaKey));
+  EXPECT_EQ(http_request(port(), "GET", "/v1/tasks/" + id, "", as_key(kAcmeKey)).status, 200);
+  auto other = http_request(port(), "GET", "/v1/tasks/" + id, "", as_key(kBetaKey));
+  auto missing = http_request(port(), "GET", "/v1/tasks/999999999", "", as_key(kBetaKey));
   EXPECT_EQ(other.status, 404) << other.body;
   EXPECT_EQ(missing.status, 404);
-  EXPECT_EQ(http_request(port(), "DELETE", "/v1/tasks/" + id, "", as(kBetaKey)).status, 404);
-  auto list = http_request(port(), "GET", "/v1/tasks", "", as(kBetaKey));
+  EXPECT_EQ(http_request(port(), "DELETE", "/v1/tasks/" + id, "", as_key(kBetaKey)).status, 404);
+  auto list = http_request(port(), "GET", "/v1/tasks", "", as_key(kBetaKey));
   EXPECT_EQ(list.body.find(id), std::string::npos) << list.body;
 }
 
 TEST_F(HardeningTest, KeysCreatedAtRunTimeAreShownOnceAndCanBeRevoked) {
   auto created = http_request(port(), "POST", "/admin/v1/keys",
-                              R"({"tenant":"acme","label":"laptop"})", as(kAdminKey));
+                              R"({"tenant":"acme","label":"laptop"})", as_key(kAdminKey));
   ASSERT_EQ(created.status, 201) << created.body;
   auto body = json::parse(created.body).as_object();
   const std::string secret(body.at("key").as_string());
   const std::string id(body.at("id").as_string());
   EXPECT_EQ(chat(secret.c_str(), chat_body(kModel, 2, false)).status, 200);
 
-  auto listed = http_request(port(), "GET", "/admin/v1/keys", "", as(kAdminKey));
+  auto listed = http_request(port(), "GET", "/admin/v1/keys", "", as_key(kAdminKey));
   EXPECT_NE(listed.body.find(id), std::string::npos);
   EXPECT_EQ(listed.body.find(secret), std::string::npos) << "a key is shown only once";
   EXPECT_EQ(gateway_.process->log().find(secret), std::string::npos) << "never logged";
 
-  EXPECT_EQ(http_request(port(), "DELETE", "/admin/v1/keys/" + id, "", as(kAdminKey)).status, 200);
+  EXPECT_EQ(
+      http_request(port(), "DELETE", "/admin/v1/keys/" + id, "", as_key(kAdminKey)).status, 200);
   EXPECT_EQ(chat(secret.c_str(), chat_body(kModel, 2, false)).status, 401);
-  EXPECT_EQ(http_request(port(), "DELETE", "/admin/v1/keys/key_acme", "", as(kAdminKey)).status,
-            409);
-  EXPECT_EQ(http_request(port(), "POST", "/admin/v1/keys", R"({"tenant":"x"})", as(kAcmeKey)).status,
-            403);
+  EXPECT_EQ(
+      http_request(port(), "DELETE", "/admin/v1/keys/key_acme", "", as_key(kAdminKey)).status,
+      409);
+  EXPECT_EQ(
+      http_request(port(), "POST", "/admin/v1/keys", R"({"tenant":"x"})", as_key(kAcmeKey)).status,
+      403);
 }
 
 std::string deterministic_chat(bool stream, const std::string& text = "cache me") {
@@ -197,12 +196,12 @@ TEST_F(HardeningTest, ASecondIdenticalTemperatureZeroRequestIsACacheHit) {
   // Tenants never share entries: beta cannot use the model, ops gets its own miss.
   EXPECT_EQ(chat(kAdminKey, deterministic_chat(false)).header("x-autoglm-cache"), "miss");
 
-  auto stats = http_request(port(), "GET", "/admin/v1/cache", "", as(kAdminKey));
+  auto stats = http_request(port(), "GET", "/admin/v1/cache", "", as_key(kAdminKey));
   auto counters = json::parse(stats.body).as_object();
   EXPECT_EQ(counters.at("hits").to_number<std::int64_t>(), 2) << stats.body;
   EXPECT_GE(counters.at("misses").to_number<std::int64_t>(), 2);
   // The same counters on /metrics, for Prometheus.
-  auto metrics = http_request(port(), "GET", "/metrics", "", as(kAdminKey));
+  auto metrics = http_request(port(), "GET", "/metrics", "", as_key(kAdminKey));
   EXPECT_NE(metrics.body.find("\nautoglm_cache_hits_total 2\n"), std::string::npos)
       << metrics.body.substr(0, 2000);
   EXPECT_NE(metrics.body.find("# TYPE autoglm_cache_bytes gauge"), std::string::npos);
@@ -278,7 +277,7 @@ TEST(TokensPerMinute, TheBucketIsCorrectedToTheTokensReallyUsed) {
                            R"(","messages":[{"role":"user","content":"hi"}]})";
   int served = 0;
   for (int i = 0; i < 7; ++i) {
-    auto r = http_request(gateway.port, "POST", "/v1/chat/completions", body, as(kAcmeKey));
+    auto r = http_request(gateway.port, "POST", "/v1/chat/completions", body, as_key(kAcmeKey));
     if (r.status != 200) break;
     ++served;
   }

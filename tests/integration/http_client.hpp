@@ -9,8 +9,8 @@
 namespace autoglm::testing {
 
 struct HttpResponse {
-  int status = 0;      // 0 when the request failed at the transport level
-  std::string error;   // transport error, when status == 0
+  int status = 0;                              // 0 when the request failed at the transport level
+  std::string error;                           // transport error, when status == 0
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string header(const std::string& name) const {
@@ -30,6 +30,11 @@ inline HttpResponse http_get(std::uint16_t port, const std::string& target) {
 inline HttpResponse http_post(std::uint16_t port, const std::string& target,
                               const std::string& body) {
   return http_request(port, "POST", target, body, {{"content-type", "application/json"}});
+}
+
+// Headers of a JSON request made with API key `key` ("Authorization: Bearer <key>").
+inline std::map<std::string, std::string> as_key(const std::string& key) {
+  return {{"content-type", "application/json"}, {"authorization", "Bearer " + key}};
 }
 
 // A chat request body for `model` with one user message.
