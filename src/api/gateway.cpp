@@ -43,19 +43,6 @@ asio::awaitable<void> respond_error(http::Exchange& exchange, const Status& stat
   co_await exchange.respond(std::move(response));
 }
 
-// Keeps a retry off the node that just failed it; false when no other node is allowed.
-bool exclude_node(core::TaskSpec& task, std::size_t node, std::size_t node_count) {
-  auto& allowed = task.allowed_nodes;
-  if (allowed.empty()) {
-    for (std::size_t i = 0; i < node_count; ++i) {
-      if (i != node) allowed.push_back(static_cast<std::uint32_t>(i));
-    }
-  } else {
-    allowed.erase(std::remove(allowed.begin(), allowed.end(), node), allowed.end());
-  }
-  return !allowed.empty();
-}
-
 std::string_view header(const http::Request& request, std::string_view name) {
   auto value = request[name];
   return {value.data(), value.size()};
@@ -400,7 +387,7 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
           // A retry goes to another node, and only while the retry budget allows: during
           // an outage retries must not multiply the load.
           retrying = retry_budget_.try_retry();
-          if (!retrying || !exclude_node(task, node, nodes_.size())) {
+          if (!retrying || !core::exclude_node(task, static_cast<std::uint32_t>(node), nodes_.size())) {
             counted.status = 503;
             co_await respond_error(
                 exchange,

@@ -1,5 +1,7 @@
 #include "core/task.hpp"
 
+#include <algorithm>
+
 namespace autoglm::core {
 
 std::string_view priority_class_name(PriorityClass c) {
@@ -58,6 +60,18 @@ std::string_view task_kind_name(TaskKind k) {
     case TaskKind::kAsync: return "async";
   }
   return "chat";
+}
+
+bool exclude_node(TaskSpec& task, std::uint32_t node, std::size_t node_count) {
+  auto& allowed = task.allowed_nodes;
+  if (allowed.empty()) {
+    for (std::size_t i = 0; i < node_count; ++i) {
+      if (i != node) allowed.push_back(static_cast<std::uint32_t>(i));
+    }
+  } else {
+    allowed.erase(std::remove(allowed.begin(), allowed.end(), node), allowed.end());
+  }
+  return !allowed.empty();
 }
 
 }  // namespace autoglm::core

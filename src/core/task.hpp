@@ -60,4 +60,8 @@ struct TaskSpec {
   std::optional<std::uint32_t> preferred_node;
 };
 
+// Keeps `task` off node `node` of `node_count` (a retry or a resumed stream must not go
+// back to the node that just failed it); false when no other node is allowed.
+bool exclude_node(TaskSpec& task, std::uint32_t node, std::size_t node_count);
+
 }  // namespace autoglm::core
