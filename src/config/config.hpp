@@ -67,14 +67,19 @@ struct LoggingConfig {
   bool operator==(const LoggingConfig&) const = default;
 };
 
-// `upstream.routes.<route>`: one OpenAI route's timeouts; an absent one is the upstream's.
-struct RouteTimeouts {
+// `upstream.routes.<route>`: one OpenAI route's timeouts (an absent one is the
+// upstream's) and whether a stream that breaks mid-way resumes on another node.
+struct RouteUpstream {
   std::optional<Millis> connect_timeout;
   std::optional<Millis> first_byte_timeout;
   std::optional<Millis> response_timeout;
   std::optional<Millis> idle_timeout;
+  // Mid-stream failover (completion routes only): a stream whose node fails after the
+  // first byte continues on another node, at most max_resumes times per request.
+  bool resume_on_failure = false;
+  int max_resumes = 1;
 
-  bool operator==(const RouteTimeouts&) const = default;
+  bool operator==(const RouteUpstream&) const = default;
 };
 
 // Timeouts, retries and pooling for requests from the gateway to nodes.
@@ -87,7 +92,7 @@ struct UpstreamConfig {
   Millis idle_timeout{60'000};  // longest silence between two reads of a streamed answer
   // Ceiling for the per-request x-autoglm-*-timeout-ms headers (floor: 100 ms).
   Millis max_timeout_override{3'600'000};
-  std::map<std::string, RouteTimeouts> routes;  // by route, e.g. "/v1/embeddings"
+  std::map<std::string, RouteUpstream> routes;  // by route, e.g. "/v1/embeddings"
   int max_idle_per_node = 64;                   // pooled keep-alive connections kept per node
   Millis failure_backoff{2'000};  // a node that failed to connect is skipped this long
   // Retries on another node before the first byte reached the client: how many, the

@@ -33,15 +33,26 @@ void read_string_list(const Field& field, std::vector<std::string>& out) {
   if (!field.is_null()) out = std::move(items);
 }
 
-void read_route_timeouts(const Field& field, std::map<std::string, RouteTimeouts>& out) {
+void read_route_upstream(const Field& field, std::map<std::string, RouteUpstream>& out) {
   static const std::vector<std::string> kRoutes{"/v1/chat/completions", "/v1/completions",
                                                 "/v1/embeddings"};
-  static const std::vector<std::string> kKeys{"connect-timeout", "first-byte-timeout",
-                                              "response-timeout", "idle-timeout"};
-  std::map<std::string, RouteTimeouts> routes;
-  field.for_each_entry(kRoutes, [&](std::string_view route, const Field& timeouts) {
-    RouteTimeouts& t = routes[std::string(route)];
-    timeouts.for_each_entry(kKeys, [&](std::string_view key, const Field& value) {
+  static const std::vector<std::string> kKeys{"connect-timeout",   "first-byte-timeout",
+                                              "response-timeout",  "idle-timeout",
+                                              "resume-on-failure", "max-resumes"};
+  std::map<std::string, RouteUpstream> routes;
+  field.for_each_entry(kRoutes, [&](std::string_view route, const Field& settings) {
+    RouteUpstream& t = routes[std::string(route)];
+    settings.for_each_entry(kKeys, [&](std::string_view key, const Field& value) {
+      if (key == "resume-on-failure" || key == "max-resumes") {
+        if (route == "/v1/embeddings") {
+          value.error("only the streamed completion routes can resume on another node");
+        } else if (key == "resume-on-failure") {
+          value.read_bool(t.resume_on_failure);
+        } else {
+          value.read_int(t.max_resumes, 1, 5);
+        }
+        return;
+      }
       std::optional<Millis>& target = key == "connect-timeout"      ? t.connect_timeout
                                       : key == "first-byte-timeout" ? t.first_byte_timeout
                                       : key == "response-timeout"   ? t.response_timeout

@@ -29,8 +29,9 @@ void read_nodes(const Field& field, std::vector<core::NodeSpec>& out);
 
 // `upstream.routes`: a map from an OpenAI route (/v1/chat/completions, /v1/completions,
 // /v1/embeddings) to {connect-timeout, first-byte-timeout, response-timeout,
-// idle-timeout}, each optional. Replaces `out` unless null.
-void read_route_timeouts(const Field& field, std::map<std::string, RouteTimeouts>& out);
+// idle-timeout, resume-on-failure, max-resumes (1..5)}, each optional; the last two only on
+// the completion routes (embeddings do not stream). Replaces `out` unless null.
+void read_route_upstream(const Field& field, std::map<std::string, RouteUpstream>& out);
 
 // Items: {profile (required), count (1..1024, default 1)}. Replaces `out` unless null.
 void read_groups(const Field& field, std::vector<SimulatedGroup>& out);

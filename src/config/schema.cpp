@@ -144,7 +144,7 @@ std::vector<KeySpec> build_schema() {
          f.read_duration(c.upstream.max_timeout_override, milliseconds(100), kDay);
        }},
       {"upstream.routes", false,
-       [](const Field& f, Config& c) { read_route_timeouts(f, c.upstream.routes); }},
+       [](const Field& f, Config& c) { read_route_upstream(f, c.upstream.routes); }},
       {"upstream.retries", true,
        [](const Field& f, Config& c) { f.read_int(c.upstream.retries, 0, 10); }},
       {"upstream.retry-backoff", true,

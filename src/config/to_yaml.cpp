@@ -129,6 +129,10 @@ void emit_logging_upstream_scheduler(YAML::Emitter& out, const Config& config) {
       for (const auto& [key, value] : fields) {
         if (*value) out << YAML::Key << key << YAML::Value << format_duration(**value);
       }
+      if (t.resume_on_failure) out << YAML::Key << "resume-on-failure" << YAML::Value << true;
+      if (t.max_resumes != RouteUpstream{}.max_resumes) {
+        out << YAML::Key << "max-resumes" << YAML::Value << t.max_resumes;
+      }
       out << YAML::EndMap;
     }
     out << YAML::EndMap;
