@@ -19,6 +19,7 @@
 #include "api/node_routes.hpp"
 #include "api/static_files.hpp"
 #include "api/upstream_limits.hpp"
+#include "dispatch/continuation.hpp"
 #include "http/errors.hpp"
 
 namespace autoglm::api {
@@ -213,6 +214,72 @@ const std::string& Gateway::policy_label(const std::string& model) const {
   return it == model_policies_.end() ? default_policy_ : it->second;
 }
 
+asio::awaitable<Gateway::Tried> Gateway::try_node(http::Exchange& exchange, std::string_view route,
+                                                  const core::TaskSpec& task,
+                                                  const limits::Timeouts& timeouts, Labels labels,
+                                                  bool may_retry,
+                                                  const dispatch::Resumable* resumable) {
+  const core::TaskId id = task.id;
+  Tried tried;
+  tried.outcome = co_await driver_.schedule(task);
+  // The core may take the task back before its node answers (memory evacuation); then
+  // it is placed again, usually elsewhere.
+  while (tried.outcome.placed) {
+    const std::size_t node = tried.outcome.placement.node;
+    tried.admitted = monitor_.admit(node) == monitor::Admission::kAdmitted;
+    if (!tried.admitted) {  // its breaker is open or its pending bound is reached
+      tried.result = dispatch::ProxyResult{dispatch::ProxyOutcome::kRefused, 0};
+      break;
+    }
+    dispatch::ExtraHeaders extra;
+    if (labels.retries > 0) extra.emplace_back("x-autoglm-retries", std::to_string(labels.retries));
+    if (labels.explain)
+      extra.emplace_back("x-autoglm-decision", decision_header(tried.outcome.placement, nodes_));
+    tried.result = co_await proxy_.forward(
+        exchange, node, route, timeouts, extra, [this, id] { driver_.started(id); },
+        tried.outcome.stop.get(), may_retry, resumable);
+    if (tried.result.outcome != dispatch::ProxyOutcome::kStopped) break;
+    monitor_.abandoned(node);
+    tried.outcome = co_await driver_.replaced(id);
+  }
+  co_return tried;
+}
+
+void Gateway::settle(std::size_t node, bool admitted, const core::TaskSpec& task,
+                     const dispatch::ProxyResult& result, bool client_latency) {
+  switch (result.outcome) {
+    case dispatch::ProxyOutcome::kClientGone:
+    case dispatch::ProxyOutcome::kStopped:
+      if (admitted) monitor_.abandoned(node);
+      driver_.cancelled(task.id);
+      return;
+    case dispatch::ProxyOutcome::kRelayed:
+    case dispatch::ProxyOutcome::kBrokenStream: {
+      monitor_.finished(node, result.node);
+      // A node whose stream broke gets no new work until its backoff ends or checks pass.
+      if (result.outcome == dispatch::ProxyOutcome::kBrokenStream) monitor_.back_off(node);
+      if (client_latency && result.status < 400) {
+        metrics_.latency(task.model, result.first_byte, result.total, result.output_tokens);
+      }
+      sched::TaskResult done;
+      done.ok = result.outcome == dispatch::ProxyOutcome::kRelayed && result.status < 500;
+      done.ttft = result.first_byte;
+      done.e2e = result.total;
+      done.output_tokens = result.output_tokens;
+      driver_.finished(task.id, done);
+      return;
+    }
+    case dispatch::ProxyOutcome::kRefused:
+    case dispatch::ProxyOutcome::kNodeUnreachable:
+      if (admitted) {
+        monitor_.finished(node, result.node);
+        monitor_.back_off(node);
+      }
+      driver_.finished(task.id, sched::TaskResult{false});
+      return;
+  }
+}
+
 asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string_view route,
                                            const RequestContext& context) {
   const auto& request = exchange.request();
@@ -293,6 +360,21 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     exchange.add_header("x-autoglm-timeout-clamped", names);
   }
 
+  // Mid-stream failover: a stream this route may resume is followed event by event.
+  const int resumes = task.stream ? upstream->resumes_for(route) : 0;
+  std::optional<dispatch::StreamSplice> splice;
+  std::optional<dispatch::Resumable> resumable;
+  if (resumes > 0) {
+    const bool chat = kind == core::TaskKind::kChat;
+    if (const auto why = dispatch::check_resumable(chat, request.body()); why) {
+      splice.emplace(chat);
+      resumable.emplace(dispatch::Resumable{*splice, {}});
+    } else {
+      spdlog::debug("request {}: its stream cannot resume: {}", exchange.request_id(),
+                    why.message());
+    }
+  }
+
   const auto serving = retry_budget_.enter();
   std::optional<limits::RetryBudget::Guard> retrying;  // held while a retry runs
   std::optional<std::mt19937_64> jitter;               // drawn only when a retry waits
@@ -308,75 +390,43 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     }
     if (!nodes_.any_up(task.model, std::chrono::steady_clock::now())) break;
     task.id = next_task_id_.fetch_add(1, std::memory_order_relaxed);
-    const core::TaskId id = task.id;
     const bool last_attempt = attempt + 1 == attempts;
-    auto outcome = co_await driver_.schedule(task);
-    dispatch::ProxyResult result;
-    bool admitted = false;
-    // The core may take the task back before its node answers (memory evacuation); then
-    // it is placed again, usually elsewhere.
-    for (;;) {
-      if (!outcome.placed) {
-        counted.status = http::http_status_for(outcome.rejection.status.code());
-        co_await respond_error(exchange, outcome.rejection.status, outcome.rejection.retry_after);
-        co_return;
-      }
-      const std::size_t node = outcome.placement.node;
-      admitted = monitor_.admit(node) == monitor::Admission::kAdmitted;
-      if (!admitted) {  // its breaker is open or its pending bound is reached
-        result = dispatch::ProxyResult{dispatch::ProxyOutcome::kRefused, 0};
-        break;
-      }
-      dispatch::ExtraHeaders extra;
-      if (attempt > 0) extra.emplace_back("x-autoglm-retries", std::to_string(attempt));
-      if (explain)
-        extra.emplace_back("x-autoglm-decision", decision_header(outcome.placement, nodes_));
-      result = co_await proxy_.forward(
-          exchange, node, route, timeouts->timeouts, extra, [this, id] { driver_.started(id); },
-          outcome.stop.get(),
-          /*may_retry=*/!last_attempt);
-      if (result.outcome != dispatch::ProxyOutcome::kStopped) break;
-      monitor_.abandoned(node);
-      outcome = co_await driver_.replaced(id);
+    const auto tried = co_await try_node(
+        exchange, route, task, timeouts->timeouts, {.retries = attempt, .explain = explain},
+        /*may_retry=*/!last_attempt, resumable ? &*resumable : nullptr);
+    if (!tried.outcome.placed) {
+      counted.status = http::http_status_for(tried.outcome.rejection.status.code());
+      co_await respond_error(exchange, tried.outcome.rejection.status,
+                             tried.outcome.rejection.retry_after);
+      co_return;
     }
-    const std::size_t node = outcome.placement.node;
+    const dispatch::ProxyResult& result = tried.result;
+    const bool admitted = tried.admitted;
+    const std::size_t node = tried.outcome.placement.node;
     counted.node = nodes_.at(node).spec.id;
+    settle(node, admitted, task, result, /*client_latency=*/true);
     switch (result.outcome) {
       case dispatch::ProxyOutcome::kClientGone:
       case dispatch::ProxyOutcome::kStopped:
         if (result.outcome == dispatch::ProxyOutcome::kClientGone)
           tokens.actual = task.input_tokens + result.output_tokens;  // prefill happened
         counted.status = 499;
-        if (admitted) monitor_.abandoned(node);
-        driver_.cancelled(id);
         co_return;
       case dispatch::ProxyOutcome::kRelayed:
-      case dispatch::ProxyOutcome::kBrokenStream: {
-        monitor_.finished(node, result.node);
+      case dispatch::ProxyOutcome::kBrokenStream:
         tokens.actual = task.input_tokens + result.output_tokens;
-        // A node whose stream broke gets no new work until its backoff ends or checks pass.
-        if (result.outcome == dispatch::ProxyOutcome::kBrokenStream) monitor_.back_off(node);
         counted.status = result.outcome == dispatch::ProxyOutcome::kRelayed
                              ? static_cast<int>(result.status)
                              : 502;
-        if (result.status < 400) {
-          metrics_.latency(task.model, result.first_byte, result.total, result.output_tokens);
+        if (result.stream_open) {
+          const Resumed resumed = co_await resume_stream(exchange, route, task, node,
+                                                         timeouts->timeouts, *splice, resumes);
+          tokens.actual += resumed.tokens;
+          counted.status = resumed.status;
         }
-        sched::TaskResult done;
-        done.ok = result.outcome == dispatch::ProxyOutcome::kRelayed && result.status < 500;
-        done.ttft = result.first_byte;
-        done.e2e = result.total;
-        done.output_tokens = result.output_tokens;
-        driver_.finished(id, done);
         co_return;
-      }
       case dispatch::ProxyOutcome::kRefused:
       case dispatch::ProxyOutcome::kNodeUnreachable:
-        if (admitted) {
-          monitor_.finished(node, result.node);
-          monitor_.back_off(node);
-        }
-        driver_.finished(id, sched::TaskResult{false});
         spdlog::warn("request {}: node {} {}, {}", exchange.request_id(), nodes_.at(node).spec.id,
                      result.outcome == dispatch::ProxyOutcome::kRefused
                          ? (admitted ? "answered " + std::to_string(result.status)

@@ -21,6 +21,7 @@
 #include "dispatch/node_set.hpp"
 #include "dispatch/proxy.hpp"
 #include "dispatch/scheduler_driver.hpp"
+#include "dispatch/stream_splice.hpp"
 #include "dispatch/upstream_pool.hpp"
 #include "http/server.hpp"
 #include "limits/backoff.hpp"
@@ -88,6 +89,37 @@ class Gateway {
   boost::asio::awaitable<void> handle(http::Exchange& exchange);
   boost::asio::awaitable<void> completions(http::Exchange& exchange, std::string_view route,
                                            const RequestContext& context);
+  // One try of `task` (its id fresh) on one node: the core places it, the node's monitor
+  // admits it, the proxy forwards it; a task the core takes back before its answer
+  // begins is placed again.
+  struct Tried {
+    dispatch::ScheduleOutcome outcome;  // !outcome.placed: rejected, nothing was sent
+    dispatch::ProxyResult result;
+    bool admitted = false;
+  };
+  struct Labels {          // response headers of the try
+    int retries = 0;       // x-autoglm-retries
+    bool explain = false;  // x-autoglm-decision
+  };
+  boost::asio::awaitable<Tried> try_node(http::Exchange& exchange, std::string_view route,
+                                         const core::TaskSpec& task,
+                                         const limits::Timeouts& timeouts, Labels labels,
+                                         bool may_retry, const dispatch::Resumable* resumable);
+  // What a try on `node` tells the monitor (health, breaker), the scheduler core
+  // (feedback) and, when `client_latency`, the latency metrics.
+  void settle(std::size_t node, bool admitted, const core::TaskSpec& task,
+              const dispatch::ProxyResult& result, bool client_latency);
+  // Mid-stream failover (stream_resume.cpp): `task`'s stream broke on node `failed` with
+  // the client's stream still open; it continues on other nodes, at most `allowed` times,
+  // and the client's stream is ended either way.
+  struct Resumed {
+    int status = 502;         // for autoglm_requests_total: 200 whole, 499 client gone
+    std::int64_t tokens = 0;  // the continuations' input and output tokens
+  };
+  boost::asio::awaitable<Resumed> resume_stream(http::Exchange& exchange, std::string_view route,
+                                                core::TaskSpec task, std::size_t failed,
+                                                const limits::Timeouts& timeouts,
+                                                dispatch::StreamSplice& splice, int allowed);
   boost::asio::awaitable<void> models(http::Exchange& exchange, const RequestContext& context);
   boost::asio::awaitable<void> readyz(http::Exchange& exchange);
   boost::asio::awaitable<void> admin_scheduler(http::Exchange& exchange);

@@ -48,6 +48,10 @@ GatewayMetrics::GatewayMetrics(const NodeMonitor& monitor)
                                              "Tasks per vision batch, bounded by the node's free "
                                              "GPU memory",
                                              {"model"}, {2, 3, 4, 6, 8, 12, 16, 24, 32, 64})),
+      stream_resumes_(registry_.counter(
+          "autoglm_stream_resumes_total",
+          "Streams whose node failed mid-way, by outcome: continued on another node or failed",
+          {"outcome"})),
       monitor_(monitor) {
   using Series = metrics::CallbackFamily::Series;
   // The scheduler's counters, as of the render in progress.
@@ -142,6 +146,10 @@ void GatewayMetrics::vision_batch(const std::string& model, const std::string& n
   vision_batches_.with({model, node}).inc();
   vision_batched_.with({model, node}).inc(size);
   vision_batch_size_.with({model}).observe(size);
+}
+
+void GatewayMetrics::stream_resume(bool continued) {
+  stream_resumes_.with({continued ? "continued" : "failed"}).inc();
 }
 
 void GatewayMetrics::watch_cache(std::function<cache::CacheStats()> stats) {

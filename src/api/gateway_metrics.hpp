@@ -34,6 +34,9 @@ class GatewayMetrics {
   // A batch of `size` vision tasks of `model` the workflow engine sent to `node` together
   // (workflow::StepReport::vision_batches).
   void vision_batch(const std::string& model, const std::string& node, int size);
+  // A stream whose node failed mid-way: continued on another node (`continued`), or
+  // ended with an error event because no continuation could be made or served.
+  void stream_resume(bool continued);
   // Exposes the response cache's counters (autoglm_cache_*); `stats` is read per render.
   void watch_cache(std::function<cache::CacheStats()> stats);
 
@@ -62,6 +65,7 @@ class GatewayMetrics {
   metrics::Family<metrics::Counter>& vision_batches_;
   metrics::Family<metrics::Counter>& vision_batched_;
   metrics::Family<metrics::Histogram>& vision_batch_size_;
+  metrics::Family<metrics::Counter>& stream_resumes_;
   std::mutex mu_;
   sched::Snapshot last_;                    // the scheduler's state at the latest render (mu_)
   std::vector<monitor::NodeReport> nodes_;  // the nodes at the latest render (mu_)

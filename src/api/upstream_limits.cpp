@@ -33,8 +33,14 @@ limits::BackoffOptions retry_backoff_options(const config::UpstreamConfig& upstr
 }
 
 UpstreamPolicy upstream_policy(const config::UpstreamConfig& upstream) {
-  return UpstreamPolicy{upstream.retries, retry_backoff_options(upstream),
-                        timeout_config(upstream)};
+  UpstreamPolicy policy;
+  policy.max_retries = upstream.retries;
+  policy.retry_backoff = retry_backoff_options(upstream);
+  policy.timeouts = timeout_config(upstream);
+  for (const auto& [route, r] : upstream.routes) {
+    if (r.resume_on_failure) policy.max_resumes.emplace(route, r.max_resumes);
+  }
+  return policy;
 }
 
 }  // namespace autoglm::api

@@ -3,6 +3,11 @@
 // same tested code as everything else.
 #pragma once
 
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
 #include "config/config.hpp"
 #include "limits/backoff.hpp"
 #include "limits/retry_budget.hpp"
@@ -25,6 +30,13 @@ struct UpstreamPolicy {
   int max_retries = 0;
   limits::BackoffOptions retry_backoff;
   limits::TimeoutConfig timeouts;
+  // Continuations allowed per stream, by route (routes with resume-on-failure only).
+  std::map<std::string, int, std::less<>> max_resumes;
+
+  int resumes_for(std::string_view route) const {
+    const auto it = max_resumes.find(route);
+    return it == max_resumes.end() ? 0 : it->second;
+  }
 };
 UpstreamPolicy upstream_policy(const config::UpstreamConfig& upstream);
 

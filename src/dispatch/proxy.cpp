@@ -12,6 +12,7 @@
 #include <boost/beast/http/write.hpp>
 #include <optional>
 
+#include "dispatch/stream_splice.hpp"
 #include "dispatch/token_counter.hpp"
 
 namespace autoglm::dispatch {
@@ -26,9 +27,11 @@ constexpr std::string_view kBrokenStreamEvent =
     "\"type\":\"service_unavailable_error\",\"param\":null,\"code\":\"upstream_failure\"}}\n\n"
     "data: [DONE]\n\n";
 
+// `body`: what to send instead of the client's body (a continuation), when not empty.
 bhttp::request<bhttp::string_body> make_upstream_request(const http::Exchange& exchange,
                                                          const NodeState& node,
-                                                         std::string_view target) {
+                                                         std::string_view target,
+                                                         std::string_view body) {
   const auto& in = exchange.request();
   bhttp::request<bhttp::string_body> out{bhttp::verb::post, node.base_path + std::string(target),
                                          11};
@@ -41,7 +44,7 @@ bhttp::request<bhttp::string_body> make_upstream_request(const http::Exchange& e
   }
   out.set("x-request-id", exchange.request_id());
   out.keep_alive(true);
-  out.body() = in.body();
+  out.body() = body.empty() ? in.body() : std::string(body);
   out.prepare_payload();
   return out;
 }
@@ -57,6 +60,11 @@ monitor::RequestOutcome failure_outcome(const beast::error_code& ec) {
 
 }  // namespace
 
+asio::awaitable<void> end_broken_stream(http::Exchange& exchange) {
+  co_await exchange.write_chunk(kBrokenStreamEvent);
+  co_await exchange.end_stream();
+}
+
 bool is_retryable_status(unsigned status) {
   return status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
 }
@@ -69,13 +77,16 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
                                             const limits::Timeouts& timeouts,
                                             const ExtraHeaders& extra_headers,
                                             const std::function<void()>& on_first_byte,
-                                            UpstreamStop* stop, bool may_retry) {
+                                            UpstreamStop* stop, bool may_retry,
+                                            const Resumable* resumable) {
   const auto began = std::chrono::steady_clock::now();
   const auto stopped = [stop] { return stop != nullptr && stop->stop_requested(); };
   if (stopped()) co_return ProxyResult{ProxyOutcome::kStopped, 0};
   const auto executor = co_await asio::this_coro::executor;
   NodeState& node = nodes_.at(index);
-  auto request = make_upstream_request(exchange, node, upstream_target);
+  const bool continuing = resumable != nullptr && !resumable->body.empty();
+  auto request = make_upstream_request(exchange, node, upstream_target,
+                                       continuing ? resumable->body : std::string_view{});
   beast::flat_buffer buffer;
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_slot;
   Upstream upstream;
@@ -133,7 +144,10 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   const unsigned status = head.result_int();
   ProxyResult result{ProxyOutcome::kRelayed, status};
   result.node = monitor::outcome_for_status(status);
-  if (may_retry && is_retryable_status(status)) {
+  // A continuation goes into a stream the client already reads: an answer that is not
+  // one (an error body, a JSON answer) cannot be relayed there.
+  const bool unfit = continuing && (status != 200 || !is_event_stream(head));
+  if (unfit || (may_retry && is_retryable_status(status))) {
     if (stop) stop->detach();
     spdlog::info("request {}: node {} answered {}; trying another", exchange.request_id(),
                  node.spec.id, status);
@@ -209,18 +223,25 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   nodes_.mark_ok(index);
   began_answer();
 
-  bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(status), 11};
-  out.set(bhttp::field::content_type, "text/event-stream");
-  out.set(bhttp::field::cache_control, "no-cache");
-  out.set("x-autoglm-node", node.spec.id);
-  for (const auto& [name, value] : extra_headers) out.set(name, value);
-  if (!co_await exchange.begin_stream(std::move(out))) {
-    result.outcome = ProxyOutcome::kClientGone;
-    co_return result;
+  if (!continuing) {
+    bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(status), 11};
+    out.set(bhttp::field::content_type, "text/event-stream");
+    out.set(bhttp::field::cache_control, "no-cache");
+    out.set("x-autoglm-node", node.spec.id);
+    for (const auto& [name, value] : extra_headers) out.set(name, value);
+    if (!co_await exchange.begin_stream(std::move(out))) {
+      result.outcome = ProxyOutcome::kClientGone;
+      co_return result;
+    }
+  } else {
+    resumable->splice.begin_continuation(node.spec.id);
   }
+  std::string relayed;  // what the splice lets through, when there is one
   for (std::size_t n = first_n;;) {
-    tokens.feed(std::string_view(chunk.data(), n));
-    if (n > 0 && !co_await exchange.write_chunk(std::string_view(chunk.data(), n))) {
+    std::string_view bytes(chunk.data(), n);
+    tokens.feed(bytes);
+    if (resumable) bytes = relayed = resumable->splice.relay(bytes);
+    if (!bytes.empty() && !co_await exchange.write_chunk(bytes)) {
       result.outcome = ProxyOutcome::kClientGone;
       result.total = std::chrono::steady_clock::now() - began;
       co_return result;
@@ -233,8 +254,11 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       spdlog::warn("request {}: stream from node {} broke: {}", exchange.request_id(), node.spec.id,
                    ec.message());
       nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
-      co_await exchange.write_chunk(kBrokenStreamEvent);
-      co_await exchange.end_stream();
+      if (resumable) {
+        result.stream_open = true;
+      } else {
+        co_await end_broken_stream(exchange);
+      }
       result.outcome = ProxyOutcome::kBrokenStream;
       result.node = failure_outcome(ec);
       result.total = std::chrono::steady_clock::now() - began;

@@ -36,6 +36,19 @@ TEST(UpstreamLimits, HeaderOverridesAreBoundedByTheConfiguredCeiling) {
   EXPECT_EQ(applied->clamped.size(), 2u);
 }
 
+TEST(UpstreamLimits, OnlyRoutesThatAskResumeBrokenStreams) {
+  config::UpstreamConfig u;
+  u.routes["/v1/chat/completions"].resume_on_failure = true;
+  u.routes["/v1/chat/completions"].max_resumes = 3;
+  u.routes["/v1/completions"].max_resumes = 2;  // without resume-on-failure: no resumes
+  u.routes["/v1/embeddings"].idle_timeout = 1s;
+  const auto policy = upstream_policy(u);
+  EXPECT_EQ(policy.resumes_for("/v1/chat/completions"), 3);
+  EXPECT_EQ(policy.resumes_for("/v1/completions"), 0);
+  EXPECT_EQ(policy.resumes_for("/v1/embeddings"), 0);
+  EXPECT_EQ(upstream_policy(config::UpstreamConfig{}).resumes_for("/v1/chat/completions"), 0);
+}
+
 TEST(UpstreamLimits, RetrySettingsCarryOver) {
   config::UpstreamConfig u;
   u.retry_budget = 0.5;
