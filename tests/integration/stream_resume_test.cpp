@@ -184,6 +184,12 @@ std::string chat_text(const std::vector<json::object>& events) {
 
 std::string metrics_of(std::uint16_t port) { return http_get(port, "/metrics").body; }
 
+// The gateway counts a resume when the node's part is done, which may be just after the
+// client read the end of the stream.
+bool metrics_show(std::uint16_t port, const std::string& line) {
+  return eventually([&] { return metrics_of(port).find(line) != std::string::npos; }, 2s);
+}
+
 // A simnode's vllm:generation_tokens_total.
 double generated_tokens(std::uint16_t port) {
   const std::string m = metrics_of(port);
@@ -227,10 +233,8 @@ TEST(StreamResume, ABrokenChatStreamContinuesOnAnotherNodeAsOneStream) {
   EXPECT_EQ(continuation.at("max_tokens").as_int64(), 8);
   EXPECT_FALSE(continuation.at("add_generation_prompt").as_bool());
 
-  const std::string metrics = metrics_of(gw.port);
-  EXPECT_NE(metrics.find("autoglm_stream_resumes_total{outcome=\"continued\"} 1"),
-            std::string::npos)
-      << metrics;
+  EXPECT_TRUE(metrics_show(gw.port, "autoglm_stream_resumes_total{outcome=\"continued\"} 1"))
+      << metrics_of(gw.port);
 }
 
 TEST(StreamResume, OffByDefaultABrokenStreamEndsWithAnErrorEvent) {
@@ -258,9 +262,8 @@ TEST(StreamResume, WhenTheContinuationFailsTooTheStreamEndsWithAnErrorEvent) {
   // The continuation streamed its two words before dying; a second resume is not allowed.
   EXPECT_EQ(count(r.body, "autoglm-resumed"), 1u) << r.body;
   EXPECT_EQ(a.bodies().size() + b.bodies().size(), 2u);
-  const std::string metrics = metrics_of(gw.port);
-  EXPECT_NE(metrics.find("autoglm_stream_resumes_total{outcome=\"failed\"} 1"), std::string::npos)
-      << metrics;
+  EXPECT_TRUE(metrics_show(gw.port, "autoglm_stream_resumes_total{outcome=\"failed\"} 1"))
+      << metrics_of(gw.port);
 }
 
 TEST(StreamResume, AStreamThatLostOnlyItsLastBytesAfterDoneIsNotResumed) {
@@ -276,9 +279,10 @@ TEST(StreamResume, AStreamThatLostOnlyItsLastBytesAfterDoneIsNotResumed) {
   EXPECT_EQ(a.bodies().size() + b.bodies().size(), 1u);
 }
 
-// Real simulated nodes: the one serving a long stream is SIGKILLed mid-way; the survivor
-// generates the rest, so the client gets exactly max_tokens text events in one stream.
-TEST(StreamResume, ASimnodeKilledMidStreamIsContinuedByTheSurvivor) {
+// Real simulated nodes: the one serving a long stream on `route` is SIGKILLed mid-way;
+// the survivor generates the rest, so the client gets exactly max_tokens text events
+// (the simnode ignores EOS) in one stream with one id.
+void expect_kill_is_survived(const std::string& route, const std::string& body, int tokens) {
   TempDir dir;
   const auto simnode = [&](const std::string& id) {
     return start_autoglm(dir, id,
@@ -287,9 +291,11 @@ TEST(StreamResume, ASimnodeKilledMidStreamIsContinuedByTheSurvivor) {
   };
   Started a = simnode("a");
   Started b = simnode("b");
-  Started gw = start_gateway(dir, kChatResume, node_entry("a", a.port) + node_entry("b", b.port));
-  constexpr int kTokens = 300;
-  auto pending = std::async(std::launch::async, [&] { return stream_chat(gw.port, kTokens); });
+  Started gw = start_gateway(dir, "    " + route + ":\n      resume-on-failure: true\n",
+                             node_entry("a", a.port) + node_entry("b", b.port));
+  auto pending = std::async(std::launch::async, [&] {
+    return http_request(gw.port, "POST", route, body, {{"content-type", "application/json"}}, 20s);
+  });
   // Kill whichever node is generating once the stream is well under way.
   Started* serving = nullptr;
   ASSERT_TRUE(eventually(
@@ -307,13 +313,27 @@ TEST(StreamResume, ASimnodeKilledMidStreamIsContinuedByTheSurvivor) {
   EXPECT_EQ(count(r.body, "data: [DONE]"), 1u);
   EXPECT_EQ(count(r.body, ": autoglm-resumed 1 node="), 1u);
   const auto events = events_of(r.body);
-  std::size_t text_events = 0;
+  int text_events = 0;
   for (const auto& e : events) {
     EXPECT_EQ(e.at("id"), events.front().at("id"));
-    const auto& delta = e.at("choices").as_array()[0].at("delta").as_object();
-    if (const auto* c = delta.if_contains("content"); c && !c->as_string().empty()) ++text_events;
+    const auto& choice = e.at("choices").as_array()[0].as_object();
+    const auto* text = choice.if_contains("text");
+    if (const auto* delta = choice.if_contains("delta"))
+      text = delta->as_object().if_contains("content");
+    if (text && !text->as_string().empty()) ++text_events;
   }
-  EXPECT_EQ(text_events, static_cast<std::size_t>(kTokens));
+  EXPECT_EQ(text_events, tokens);
+}
+
+TEST(StreamResume, ASimnodeKilledMidChatStreamIsContinuedByTheSurvivor) {
+  expect_kill_is_survived("/v1/chat/completions", chat_body(kModel, 300, true), 300);
+}
+
+TEST(StreamResume, ASimnodeKilledMidCompletionStreamIsContinuedByTheSurvivor) {
+  expect_kill_is_survived("/v1/completions",
+                          std::string(R"({"model":")") + kModel +
+                              R"(","prompt":"Once upon a time","max_tokens":300,"stream":true})",
+                          300);
 }
 
 }  // namespace
