@@ -14,7 +14,9 @@ boost::asio::awaitable<Gateway::Resumed> Gateway::resume_stream(
   const bool chat = task.kind == core::TaskKind::kChat;
   const std::int64_t input_tokens = task.input_tokens;
   Resumed resumed;
-  if (splice.done()) {  // only the end of the HTTP body was lost: the answer is whole
+  // The node failed after its last token: the answer is whole, only its end was lost.
+  if (splice.done() || splice.finished()) {
+    if (!splice.done()) co_await exchange.write_chunk("data: [DONE]\n\n");
     co_await exchange.end_stream();
     resumed.status = 200;
     co_return resumed;

@@ -119,6 +119,8 @@ void StreamSplice::record(const json::object& chunk) {
       text_.append(text->get_string());
       ++tokens_;
     }
+    const auto* finish = choice->if_contains("finish_reason");
+    finished_ = finished_ || (finish && !finish->is_null());
   }
 }
 

@@ -32,6 +32,8 @@ class StreamSplice {
   std::int64_t tokens_sent() const { return tokens_; }
   int resumes() const { return resumes_; }
   bool done() const { return done_; }  // `data: [DONE]` was sent
+  // Choice 0's finish_reason was sent: the answer is whole even if [DONE] never came.
+  bool finished() const { return finished_; }
 
  private:
   std::string event(std::string_view raw);  // one whole event -> what to send for it
@@ -49,6 +51,7 @@ class StreamSplice {
   std::string created_;             // its `created`, as JSON text
   int resumes_ = 0;
   bool done_ = false;
+  bool finished_ = false;
 };
 
 }  // namespace autoglm::dispatch

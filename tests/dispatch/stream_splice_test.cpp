@@ -26,6 +26,15 @@ TEST(StreamSplice, TheFirstStreamPassesUnchangedAndItsTextIsKept) {
   EXPECT_FALSE(splice.done());
 }
 
+TEST(StreamSplice, AFinishReasonMeansTheAnswerIsWhole) {
+  StreamSplice splice(true);
+  splice.relay(chat_event("a", R"({"content":"Hi"})"));
+  EXPECT_FALSE(splice.finished());
+  splice.relay(chat_event("a", "{}", "\"stop\""));
+  EXPECT_TRUE(splice.finished());
+  EXPECT_FALSE(splice.done());
+}
+
 TEST(StreamSplice, AnEventCutByTheFailureIsNeverSent) {
   StreamSplice splice(true);
   const std::string whole = chat_event("a", R"({"content":"Hi"})");

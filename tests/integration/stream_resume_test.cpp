@@ -35,11 +35,12 @@ std::string chat_chunk(const std::string& id, int created, const std::string& de
 
 // How a ScriptedNode answers a streamed chat request.
 enum class Script {
-  kDiesMidway,     // a first request gets two words and the connection drops (EOF before
-                   // [DONE]); a continuation (continue_final_message) two more and a clean end
-  kAlwaysDies,     // every request gets two words and the connection drops
-  kDiesAfterDone,  // the whole answer and [DONE], then the connection drops before the
-                   // body's last chunk
+  kDiesMidway,       // a first request gets two words and the connection drops (EOF before
+                     // [DONE]); a continuation (continue_final_message) two more and a clean end
+  kAlwaysDies,       // every request gets two words and the connection drops
+  kDiesAfterDone,    // the whole answer and [DONE], then the connection drops before the
+                     // body's last chunk
+  kDiesAfterFinish,  // the whole answer with its finish_reason, then the connection drops
 };
 
 // A scripted node that records every request body it receives.
@@ -103,10 +104,11 @@ class ScriptedNode : public RawServer {
       bodies_.push_back(body);
     }
     const bool continuation = body.find("\"continue_final_message\":true") != std::string::npos;
-    if (script_ == Script::kDiesAfterDone) {
-      send_chunks(
-          c, {chat_chunk("cmpl-1", 111, R"({"content":"all"})", "\"stop\""), "data: [DONE]\n\n"},
-          /*end=*/false);
+    if (script_ == Script::kDiesAfterDone || script_ == Script::kDiesAfterFinish) {
+      std::vector<std::string> events{
+          chat_chunk("cmpl-1", 111, R"({"content":"all"})", "\"stop\"")};
+      if (script_ == Script::kDiesAfterDone) events.push_back("data: [DONE]\n\n");
+      send_chunks(c, events, /*end=*/false);
       return;
     }
     if (!continuation || script_ == Script::kAlwaysDies) {
@@ -266,17 +268,21 @@ TEST(StreamResume, WhenTheContinuationFailsTooTheStreamEndsWithAnErrorEvent) {
       << metrics_of(gw.port);
 }
 
-TEST(StreamResume, AStreamThatLostOnlyItsLastBytesAfterDoneIsNotResumed) {
-  TempDir dir;
-  ScriptedNode a(Script::kDiesAfterDone), b(Script::kDiesAfterDone);
-  Started gw =
-      start_gateway(dir, kChatResume, node_entry("a", a.port()) + node_entry("b", b.port()));
-  const auto r = stream_chat(gw.port, 10);
-  ASSERT_EQ(r.status, 200) << r.error;
-  EXPECT_EQ(r.body.find("\"error\""), std::string::npos) << r.body;
-  EXPECT_EQ(count(r.body, "data: [DONE]"), 1u) << r.body;
-  EXPECT_EQ(r.body.find("autoglm-resumed"), std::string::npos) << r.body;
-  EXPECT_EQ(a.bodies().size() + b.bodies().size(), 1u);
+// A node that fails after its last token lost nothing the client needs: no continuation
+// (it would add text to a finished answer), one [DONE], no error.
+TEST(StreamResume, AStreamThatBrokeAfterItsLastTokenIsNotResumed) {
+  for (const Script script : {Script::kDiesAfterDone, Script::kDiesAfterFinish}) {
+    TempDir dir;
+    ScriptedNode a(script), b(script);
+    Started gw =
+        start_gateway(dir, kChatResume, node_entry("a", a.port()) + node_entry("b", b.port()));
+    const auto r = stream_chat(gw.port, 10);
+    ASSERT_EQ(r.status, 200) << r.error;
+    EXPECT_EQ(r.body.find("\"error\""), std::string::npos) << r.body;
+    EXPECT_EQ(count(r.body, "data: [DONE]"), 1u) << r.body;
+    EXPECT_EQ(r.body.find("autoglm-resumed"), std::string::npos) << r.body;
+    EXPECT_EQ(a.bodies().size() + b.bodies().size(), 1u);
+  }
 }
 
 // Real simulated nodes: the one serving a long stream on `route` is SIGKILLed mid-way;
