@@ -154,6 +154,11 @@ Started start_gateway(const TempDir& dir, const std::string& routes, const std::
 
 constexpr const char* kChatResume = "    /v1/chat/completions:\n      resume-on-failure: true\n";
 
+Started gateway_over(const TempDir& dir, const ScriptedNode& a, const ScriptedNode& b,
+                     const std::string& routes = kChatResume) {
+  return start_gateway(dir, routes, node_entry("a", a.port()) + node_entry("b", b.port()));
+}
+
 HttpResponse stream_chat(std::uint16_t port, int max_tokens) {
   return http_request(port, "POST", "/v1/chat/completions", chat_body(kModel, max_tokens, true),
                       {{"content-type", "application/json"}}, 20s);
@@ -204,8 +209,7 @@ double generated_tokens(std::uint16_t port) {
 TEST(StreamResume, ABrokenChatStreamContinuesOnAnotherNodeAsOneStream) {
   TempDir dir;
   ScriptedNode a, b;
-  Started gw =
-      start_gateway(dir, kChatResume, node_entry("a", a.port()) + node_entry("b", b.port()));
+  Started gw = gateway_over(dir, a, b);
   const auto r = stream_chat(gw.port, 10);
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.body.find("\"error\""), std::string::npos) << r.body;
@@ -242,7 +246,7 @@ TEST(StreamResume, ABrokenChatStreamContinuesOnAnotherNodeAsOneStream) {
 TEST(StreamResume, OffByDefaultABrokenStreamEndsWithAnErrorEvent) {
   TempDir dir;
   ScriptedNode a, b;
-  Started gw = start_gateway(dir, "", node_entry("a", a.port()) + node_entry("b", b.port()));
+  Started gw = gateway_over(dir, a, b, /*routes=*/"");
   const auto r = stream_chat(gw.port, 10);
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_NE(r.body.find("\"upstream_failure\""), std::string::npos) << r.body;
@@ -254,8 +258,7 @@ TEST(StreamResume, OffByDefaultABrokenStreamEndsWithAnErrorEvent) {
 TEST(StreamResume, WhenTheContinuationFailsTooTheStreamEndsWithAnErrorEvent) {
   TempDir dir;
   ScriptedNode a(Script::kAlwaysDies), b(Script::kAlwaysDies);
-  Started gw =
-      start_gateway(dir, kChatResume, node_entry("a", a.port()) + node_entry("b", b.port()));
+  Started gw = gateway_over(dir, a, b);
   const auto r = stream_chat(gw.port, 10);
   ASSERT_EQ(r.status, 200) << r.error;
   const auto events = events_of(r.body);
@@ -274,8 +277,7 @@ TEST(StreamResume, AStreamThatBrokeAfterItsLastTokenIsNotResumed) {
   for (const Script script : {Script::kDiesAfterDone, Script::kDiesAfterFinish}) {
     TempDir dir;
     ScriptedNode a(script), b(script);
-    Started gw =
-        start_gateway(dir, kChatResume, node_entry("a", a.port()) + node_entry("b", b.port()));
+    Started gw = gateway_over(dir, a, b);
     const auto r = stream_chat(gw.port, 10);
     ASSERT_EQ(r.status, 200) << r.error;
     EXPECT_EQ(r.body.find("\"error\""), std::string::npos) << r.body;
