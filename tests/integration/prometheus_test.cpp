@@ -30,7 +30,15 @@ TEST(Prometheus, GatewayMetricsAreTextFormatAndNamed) {
   TempDir dir;
   Started gw = start_simulated_gateway(dir);
   ASSERT_EQ(http_post(gw.port, "/v1/chat/completions", chat_body(kModel, 4, false)).status, 200);
-  auto res = http_get(gw.port, "/metrics");
+  // The gateway counts a request once its answer is written, so the client may read
+  // /metrics a moment before the count lands.
+  HttpResponse res;
+  eventually(
+      [&] {
+        res = http_get(gw.port, "/metrics");
+        return res.body.find("autoglm_requests_total{model=") != std::string::npos;
+      },
+      2s);
   ASSERT_EQ(res.status, 200);
   EXPECT_EQ(res.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
   for (const char* name :
