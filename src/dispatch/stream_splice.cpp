@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <optional>
 #include <utility>
 
 namespace autoglm::dispatch {
@@ -141,12 +142,16 @@ bool StreamSplice::rewrite(json::object& chunk) const {
   auto* usage = chunk.if_contains("usage");
   if (usage && usage->is_object()) {
     auto& u = usage->get_object();
-    const auto* completion = u.if_contains("completion_tokens");
+    auto* completion = u.if_contains("completion_tokens");
     const auto* prompt = u.if_contains("prompt_tokens");
     if (completion && completion->is_int64()) {
       const std::int64_t total = completion->get_int64() + tokens_before_;
-      u["completion_tokens"] = total;
-      if (prompt && prompt->is_int64()) u["total_tokens"] = prompt->get_int64() + total;
+      // Read everything before inserting: an insertion may rehash the object and move
+      // the values the pointers above refer to.
+      const std::optional<std::int64_t> prompt_tokens =
+          prompt && prompt->is_int64() ? std::optional(prompt->get_int64()) : std::nullopt;
+      *completion = total;
+      if (prompt_tokens) u["total_tokens"] = *prompt_tokens + total;
     }
   }
   return !silent || (usage && !usage->is_null());
