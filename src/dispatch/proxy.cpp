@@ -9,11 +9,11 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <optional>
 
 #include "dispatch/stream_splice.hpp"
 #include "dispatch/token_counter.hpp"
+#include "http/wire.hpp"
 
 namespace autoglm::dispatch {
 
@@ -108,7 +108,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (stop) stop->attach(executor, upstream.stream.get());
     if (stopped()) break;
     upstream.stream->expires_after(first_byte_budget);
-    auto [wec, wn] = co_await bhttp::async_write(*upstream.stream, request, kNoThrow);
+    const beast::error_code wec = co_await http::write_message(*upstream.stream, request);
     failure = wec;
     if (!wec) {
       parser_slot.emplace();

@@ -11,12 +11,12 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <cctype>
 #include <memory>
 #include <optional>
 
 #include "core/version.hpp"
+#include "http/wire.hpp"
 
 namespace autoglm::http {
 
@@ -136,7 +136,7 @@ asio::awaitable<core::Result<ClientResponse>> fetch(ClientRequest r) {
     req.body() = std::move(r.body);
   }
   req.prepare_payload();
-  auto [wec, wn] = co_await bhttp::async_write(stream, req, kNoThrow);
+  const beast::error_code wec = co_await write_message(stream, req);
   if (wec == beast::error::timeout) co_return timeout_status(r);
   if (wec) {
     co_return core::Status(core::ErrorCode::kUpstreamFailure,

@@ -9,15 +9,14 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 #include <mutex>
 #include <random>
 #include <stdexcept>
 #include <unordered_map>
+
+#include "http/wire.hpp"
 
 namespace autoglm::http {
 
@@ -62,7 +61,7 @@ asio::awaitable<void> Exchange::respond(Response response) {
   if (answer_sink_) answer_sink_(response.result_int(), response.body());
   response.prepare_payload();
   stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await bhttp::async_write(stream_, response, kNoThrow);
+  const beast::error_code ec = co_await write_message(stream_, response);
   if (ec) client_gone_ = true;
 }
 
@@ -85,9 +84,8 @@ asio::awaitable<bool> Exchange::begin_stream(bhttp::response<bhttp::empty_body> 
   for (const auto& [name, value] : extra_headers_) head.set(name, value);
   head.chunked(true);
   stream_status_ = head.result_int();
-  bhttp::response_serializer<bhttp::empty_body> serializer{head};
   stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kNoThrow);
+  const beast::error_code ec = co_await write_head(stream_, head.base());
   if (ec) client_gone_ = true;
   co_return !client_gone_;
 }
@@ -103,8 +101,7 @@ asio::awaitable<bool> Exchange::write_chunk(std::string_view data) {
     }
   }
   stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await asio::async_write(
-      stream_, bhttp::make_chunk(asio::const_buffer(data.data(), data.size())), kNoThrow);
+  const beast::error_code ec = co_await http::write_chunk(stream_, data);
   if (ec) client_gone_ = true;
   co_return !client_gone_;
 }
@@ -112,7 +109,7 @@ asio::awaitable<bool> Exchange::write_chunk(std::string_view data) {
 asio::awaitable<void> Exchange::end_stream() {
   if (client_gone_) co_return;
   stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kNoThrow);
+  const beast::error_code ec = co_await write_last_chunk(stream_);
   if (ec) client_gone_ = true;
   if (stream_sink_ && !client_gone_) stream_sink_(stream_status_, stream_body_);
 }
@@ -206,7 +203,7 @@ asio::awaitable<void> reject(beast::tcp_stream& stream, unsigned status, std::st
                     R"(","type":"invalid_request_error","param":null,"code":null}})";
   response.prepare_payload();
   stream.expires_after(std::chrono::seconds(5));
-  co_await bhttp::async_write(stream, response, kNoThrow);
+  co_await write_message(stream, response);
 }
 
 asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionContext> ctx) {

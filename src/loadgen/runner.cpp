@@ -15,12 +15,12 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
 
 #include "http/client.hpp"
+#include "http/wire.hpp"
 #include "loadgen/sse.hpp"
 
 namespace autoglm::loadgen {
@@ -155,7 +155,7 @@ class LoadRun {
         c->stream.socket().set_option(tcp::no_delay(true));
       }
       c->stream.expires_at(deadline);
-      auto [wec, wn] = co_await bhttp::async_write(c->stream, req, kNoThrow);
+      const beast::error_code wec = co_await http::write_message(c->stream, req);
       bhttp::response_parser<bhttp::buffer_body> parser;
       parser.body_limit(boost::none);
       beast::error_code hec = wec;

@@ -1,0 +1,130 @@
+#include "http/wire.hpp"
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace autoglm::http {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::string_view kCrlf = "\r\n";
+
+void append_version(std::string& out, unsigned version) {
+  out += "HTTP/";
+  out += static_cast<char>('0' + version / 10);
+  out += '.';
+  out += static_cast<char>('0' + version % 10);
+}
+
+void append_fields(std::string& out, const bhttp::fields& fields) {
+  for (const auto& field : fields) {
+    out.append(field.name_string());
+    out += ": ";
+    out.append(field.value());
+    out += kCrlf;
+  }
+  out += kCrlf;
+}
+
+// Enough for the usual head in one allocation: the start line and a dozen short fields.
+constexpr std::size_t kHeadReserve = 512;
+
+asio::const_buffer as_buffer(std::string_view s) { return {s.data(), s.size()}; }
+
+}  // namespace
+
+void append_head(std::string& out, const bhttp::request_header<>& head) {
+  out.append(head.method_string());
+  out += ' ';
+  out.append(head.target());
+  out += ' ';
+  append_version(out, head.version());
+  out += kCrlf;
+  append_fields(out, head);
+}
+
+void append_head(std::string& out, const bhttp::response_header<>& head) {
+  append_version(out, head.version());
+  const unsigned status = head.result_int();
+  out += ' ';
+  out += static_cast<char>('0' + status / 100 % 10);
+  out += static_cast<char>('0' + status / 10 % 10);
+  out += static_cast<char>('0' + status % 10);
+  out += ' ';
+  out.append(head.reason());
+  out += kCrlf;
+  append_fields(out, head);
+}
+
+std::size_t chunk_size_line(std::size_t size, char* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char digits[16];
+  std::size_t n = 0;
+  do {
+    digits[n++] = kHex[size & 0xf];
+    size >>= 4;
+  } while (size != 0);
+  for (std::size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  out[n] = '\r';
+  out[n + 1] = '\n';
+  return n + 2;
+}
+
+namespace {
+
+template <bool isRequest>
+asio::awaitable<boost::beast::error_code> write_whole(
+    boost::beast::tcp_stream& stream,
+    const bhttp::message<isRequest, bhttp::string_body>& message) {
+  std::string head;
+  head.reserve(kHeadReserve);
+  append_head(head, message.base());
+  const std::array<asio::const_buffer, 2> buffers{as_buffer(head), as_buffer(message.body())};
+  auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
+  co_return ec;
+}
+
+}  // namespace
+
+asio::awaitable<boost::beast::error_code> write_message(
+    boost::beast::tcp_stream& stream, const bhttp::request<bhttp::string_body>& message) {
+  return write_whole(stream, message);
+}
+
+asio::awaitable<boost::beast::error_code> write_message(
+    boost::beast::tcp_stream& stream, const bhttp::response<bhttp::string_body>& message) {
+  return write_whole(stream, message);
+}
+
+asio::awaitable<boost::beast::error_code> write_head(boost::beast::tcp_stream& stream,
+                                                     const bhttp::response_header<>& head) {
+  std::string bytes;
+  bytes.reserve(kHeadReserve);
+  append_head(bytes, head);
+  auto [ec, n] = co_await asio::async_write(stream, as_buffer(bytes), kNoThrow);
+  co_return ec;
+}
+
+asio::awaitable<boost::beast::error_code> write_chunk(boost::beast::tcp_stream& stream,
+                                                      std::string_view data) {
+  if (data.empty()) co_return boost::beast::error_code{};
+  char size_line[20];
+  const std::size_t size_length = chunk_size_line(data.size(), size_line);
+  const std::array<asio::const_buffer, 3> buffers{asio::const_buffer(size_line, size_length),
+                                                  as_buffer(data), as_buffer(kCrlf)};
+  auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
+  co_return ec;
+}
+
+asio::awaitable<boost::beast::error_code> write_last_chunk(boost::beast::tcp_stream& stream) {
+  static constexpr std::string_view kLast = "0\r\n\r\n";
+  auto [ec, n] = co_await asio::async_write(stream, as_buffer(kLast), kNoThrow);
+  co_return ec;
+}
+
+}  // namespace autoglm::http

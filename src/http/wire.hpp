@@ -1,0 +1,50 @@
+// HTTP/1.1 messages put on the wire without Beast's generic serializer: the start line and
+// header fields are written into one string and sent with the body in a single gathered
+// write. Beast's serializer walks nested buffer-sequence views, which cost the gateway
+// about as many instructions per small answer as everything else it does for a request;
+// the bytes sent are the same. Heavy header (Beast, Asio): include it from .cpp files only.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace autoglm::http {
+
+// Appends the start line, every header field in order, and the blank line that ends them.
+void append_head(std::string& out, const boost::beast::http::request_header<>& head);
+void append_head(std::string& out, const boost::beast::http::response_header<>& head);
+
+// Bind the results to a variable before testing them: GCC 12 miscompiles
+// `if (co_await write_...(...))` (a class-type result in a condition; SIGILL at run time).
+
+// Writes `message` (head and body) as it stands: call prepare_payload() first, as Beast's
+// own write requires of a message with a body. The error is the write's.
+boost::asio::awaitable<boost::beast::error_code> write_message(
+    boost::beast::tcp_stream& stream,
+    const boost::beast::http::request<boost::beast::http::string_body>& message);
+boost::asio::awaitable<boost::beast::error_code> write_message(
+    boost::beast::tcp_stream& stream,
+    const boost::beast::http::response<boost::beast::http::string_body>& message);
+
+// Writes the head of a message whose body follows later (e.g. a chunked stream).
+boost::asio::awaitable<boost::beast::error_code> write_head(
+    boost::beast::tcp_stream& stream, const boost::beast::http::response_header<>& head);
+
+// Writes `data` as one chunk of a chunked body; empty data writes nothing (an empty chunk
+// would end the body).
+boost::asio::awaitable<boost::beast::error_code> write_chunk(boost::beast::tcp_stream& stream,
+                                                             std::string_view data);
+// Writes the last chunk, which ends a chunked body (no trailers).
+boost::asio::awaitable<boost::beast::error_code> write_last_chunk(boost::beast::tcp_stream& stream);
+
+// The size line of a chunk ("1a2b\r\n") into `out`; returns its length. REQUIRES: out has
+// room for 16 hex digits and CRLF.
+std::size_t chunk_size_line(std::size_t size, char* out);
+
+}  // namespace autoglm::http

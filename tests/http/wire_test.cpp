@@ -1,0 +1,128 @@
+#include "http/wire.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <sstream>
+#include <string>
+
+namespace autoglm::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+// What Beast's own serializer writes for the same message.
+template <class Message>
+std::string beast_bytes(const Message& message) {
+  std::ostringstream out;
+  out << message;
+  return out.str();
+}
+
+TEST(Wire, RequestHeadIsWhatBeastWrites) {
+  bhttp::request<bhttp::string_body> req{bhttp::verb::post, "/v1/chat/completions?x=1", 11};
+  req.set(bhttp::field::host, "127.0.0.1:8000");
+  req.set(bhttp::field::content_type, "application/json");
+  req.set("x-request-id", "abc");
+  req.keep_alive(true);
+  req.body() = R"({"model":"m"})";
+  req.prepare_payload();
+  std::string head;
+  append_head(head, req.base());
+  EXPECT_EQ(head + req.body(), beast_bytes(req));
+}
+
+TEST(Wire, ResponseHeadIsWhatBeastWritesForEveryVersionAndStatus) {
+  for (const unsigned version : {10u, 11u}) {
+    for (const unsigned status : {200u, 201u, 404u, 429u, 503u, 599u}) {
+      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), version};
+      res.set(bhttp::field::server, "autoglm");
+      res.set("x-autoglm-node", "n0");
+      res.keep_alive(version == 11);
+      res.body() = "hello";
+      res.prepare_payload();
+      std::string head;
+      append_head(head, res.base());
+      EXPECT_EQ(head + res.body(), beast_bytes(res)) << version << " " << status;
+    }
+  }
+  bhttp::response<bhttp::string_body> custom{bhttp::status::ok, 11};
+  custom.reason("Fine");
+  std::string head;
+  append_head(head, custom.base());
+  EXPECT_EQ(head, "HTTP/1.1 200 Fine\r\n\r\n");
+}
+
+TEST(Wire, ChunkSizeLineIsLowercaseHexWithoutLeadingZeros) {
+  char line[20];
+  EXPECT_EQ(std::string(line, chunk_size_line(1, line)), "1\r\n");
+  EXPECT_EQ(std::string(line, chunk_size_line(0x10, line)), "10\r\n");
+  EXPECT_EQ(std::string(line, chunk_size_line(0xabcdef, line)), "abcdef\r\n");
+  EXPECT_EQ(std::string(line, chunk_size_line(~std::size_t{0}, line)), "ffffffffffffffff\r\n");
+}
+
+// A whole answer and a chunked one written over a real loopback connection come out of
+// Beast's parser as sent.
+TEST(Wire, MessagesAndChunksParseBackOverASocket) {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  std::string whole_body, streamed_body, streamed_encoding;
+  bool done = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        beast::tcp_stream writer(co_await acceptor.async_accept(asio::use_awaitable));
+        bhttp::response<bhttp::string_body> res{bhttp::status::ok, 11};
+        res.set(bhttp::field::content_type, "application/json");
+        res.body() = R"({"ok":true})";
+        res.prepare_payload();
+        const beast::error_code whole_ec = co_await write_message(writer, res);
+        EXPECT_FALSE(whole_ec);
+        bhttp::response<bhttp::empty_body> head{bhttp::status::ok, 11};
+        head.set(bhttp::field::content_type, "text/event-stream");
+        head.chunked(true);
+        const beast::error_code head_ec = co_await write_head(writer, head.base());
+        EXPECT_FALSE(head_ec);
+        for (const char* part : {"data: 1\n\n", "", "data: [DONE]\n\n"}) {
+          const beast::error_code ec = co_await write_chunk(writer, part);
+          EXPECT_FALSE(ec);
+        }
+        const beast::error_code last_ec = co_await write_last_chunk(writer);
+        EXPECT_FALSE(last_ec);
+      },
+      asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        beast::tcp_stream reader(io);
+        co_await reader.async_connect(acceptor.local_endpoint(), asio::use_awaitable);
+        beast::flat_buffer buffer;
+        bhttp::response<bhttp::string_body> whole, streamed;
+        co_await bhttp::async_read(reader, buffer, whole, asio::use_awaitable);
+        co_await bhttp::async_read(reader, buffer, streamed, asio::use_awaitable);
+        whole_body = whole.body();
+        streamed_body = streamed.body();
+        streamed_encoding = std::string(streamed[bhttp::field::transfer_encoding]);
+        done = true;
+      },
+      asio::detached);
+  io.run_for(std::chrono::seconds(10));
+  ASSERT_TRUE(done);
+  EXPECT_EQ(whole_body, R"({"ok":true})");
+  EXPECT_EQ(streamed_encoding, "chunked");
+  EXPECT_EQ(streamed_body, "data: 1\n\ndata: [DONE]\n\n");
+}
+
+}  // namespace
+}  // namespace autoglm::http
