@@ -165,6 +165,7 @@ void run_serve(const ServeArgs& args) {
   options.max_body_bytes = config.server.max_body_bytes;
   options.header_timeout = config.server.header_timeout;
   options.idle_timeout = config.server.idle_timeout;
+  options.single_thread = threads == 1;
   http::Server server(io, options, gateway.handler());
   try {
     server.start();

@@ -302,12 +302,17 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
 
 }  // namespace
 
+asio::any_io_executor Server::connection_executor() {
+  if (options_.single_thread) return io_.get_executor();
+  return asio::make_strand(io_);
+}
+
 asio::awaitable<void> Server::accept_loop() {
   auto acceptor = acceptor_;
   auto ctx = std::make_shared<SessionContext>(
       SessionContext{options_, handler_, shared_, in_flight_, connections_});
   for (;;) {
-    auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(io_), kNoThrow);
+    auto [ec, socket] = co_await acceptor->async_accept(connection_executor(), kNoThrow);
     if (ec) {
       if (!acceptor->is_open()) co_return;
       spdlog::warn("accept failed: {}", ec.message());

@@ -200,6 +200,7 @@ void SimNode::start() {
   server_options.host = impl_->options.host;
   server_options.port = impl_->options.port;
   server_options.server_name = "autoglm-simnode";
+  server_options.single_thread = true;  // impl_->thread alone runs impl_->io
   impl_->server = std::make_unique<http::Server>(
       impl_->io, server_options,
       [impl = impl_.get()](http::Exchange& exchange) { return impl->handle(exchange); });
