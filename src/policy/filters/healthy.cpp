@@ -5,7 +5,8 @@
 namespace autoglm::policy {
 namespace {
 
-inline bool passes(const NodeView& node) { return node.healthy && !node.draining; }
+// Bitwise, not &&: no branch on a per-node flag.
+inline bool passes(const NodeView& node) { return node.healthy & !node.draining; }
 
 }  // namespace
 

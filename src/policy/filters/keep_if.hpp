@@ -15,6 +15,9 @@ template <typename Pred>
 void keep_if(std::vector<core::NodeIndex>& candidates, std::span<const core::NodeView> nodes,
              Pred allowed) {
   std::size_t kept = 0;
+  // Unrolled: the loop's own increment, compare and jump otherwise cost as much as a cheap
+  // predicate.
+#pragma GCC unroll 4
   for (const core::NodeIndex n : candidates) {
     candidates[kept] = n;
     kept += allowed(nodes[n]) ? 1 : 0;  // branch-free: write always, advance when allowed
