@@ -29,6 +29,44 @@ TEST(MaxScorePicker, SharesTiesAmongEqualNodes) {
   EXPECT_GT(picks[3], 50);
 }
 
+TEST(MaxScorePicker, SingleCandidate) {
+  Rng rng(1);
+  const std::vector<Candidate> c{{4, 0.3}};
+  EXPECT_EQ(MaxScorePicker{}.pick(c, rng), 0u);
+}
+
+TEST(MaxScorePicker, ClearBestAnywhereDrawsNothing) {
+  for (std::size_t n : {1, 2, 3, 4, 5, 8, 9, 100}) {
+    for (std::size_t at = 0; at < n; ++at) {
+      std::vector<Candidate> c;
+      for (std::size_t i = 0; i < n; ++i) c.push_back({NodeIndex(i), 0.1 + 0.001 * (i % 7)});
+      c[at].score = 0.9;
+      Rng rng(1);
+      const Rng before = rng;
+      EXPECT_EQ(MaxScorePicker{}.pick(c, rng), at) << n;
+      EXPECT_EQ(rng, before) << n;  // no tie: the rng is left alone
+    }
+  }
+}
+
+TEST(MaxScorePicker, ScoresWithinTheTieMarginShareTheLoad) {
+  Rng rng(1);
+  const std::vector<Candidate> c{{0, 0.2}, {1, 0.7}, {2, 0.7 + 0.5e-9}};
+  std::map<std::size_t, int> picks;
+  for (int i = 0; i < 200; ++i) ++picks[MaxScorePicker{}.pick(c, rng)];
+  EXPECT_EQ(picks.count(0), 0u);
+  EXPECT_GT(picks[1], 50);
+  EXPECT_GT(picks[2], 50);
+}
+
+TEST(MaxScorePicker, TiesAreJudgedInCandidateOrder) {
+  // 0.7 + 0.8e-9 is tied with 0.7, but 0.7 + 1.6e-9 beats 0.7 (the best when it comes) by
+  // more than the margin: it takes over alone, though it is within the margin of the second.
+  Rng rng(1);
+  const std::vector<Candidate> c{{0, 0.7}, {1, 0.7 + 0.8e-9}, {2, 0.7 + 1.6e-9}};
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(MaxScorePicker{}.pick(c, rng), 2u);
+}
+
 TEST(WeightedRandomPicker, DrawsRoughlyInProportionToScore) {
   Rng rng(7);
   const std::vector<Candidate> c{{0, 1.0}, {1, 3.0}, {2, 0.0}};
