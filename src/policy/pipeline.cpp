@@ -33,16 +33,24 @@ void best_first(std::span<const Candidate> scored, std::size_t n, std::vector<Ca
     return;
   }
   top.clear();
-  for (const Candidate& c : scored) {
-    if (top.size() == n) {
-      if (!better(c, top.back())) continue;
-      top.back() = c;
-    } else {
-      top.push_back(c);
-    }
-    for (std::size_t i = top.size() - 1; i > 0 && better(top[i], top[i - 1]); --i) {
-      std::swap(top[i], top[i - 1]);
-    }
+  if (n == 0) return;
+  const auto insert = [&top](std::size_t i) {  // moves top[i] up to its place
+    for (; i > 0 && better(top[i], top[i - 1]); --i) std::swap(top[i], top[i - 1]);
+  };
+  std::size_t i = 0;
+  for (; i < scored.size() && top.size() < n; ++i) {
+    top.push_back(scored[i]);
+    insert(top.size() - 1);
+  }
+  // The list is full: most candidates score below the last kept one and are skipped with a
+  // single compare; only those at or above it need the full (score, node) order.
+  double floor = top.back().score;
+#pragma GCC unroll 4
+  for (; i < scored.size(); ++i) {
+    if (scored[i].score < floor || !better(scored[i], top.back())) continue;
+    top.back() = scored[i];
+    insert(n - 1);
+    floor = top.back().score;
   }
 }
 
