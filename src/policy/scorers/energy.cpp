@@ -19,7 +19,10 @@ void EnergyScorer::normalise(const TaskSpec& /*task*/, std::span<const NodeView>
                              const Context& /*ctx*/) {
   const double best = max_of(values, 0.0);
   const double inv = best > 0 ? 1.0 / best : 0.0;
-  for (double& v : values) v = v > 0 ? v * inv : kNeutral;
+  for (double& v : values) {  // branch-free, so it vectorises
+    const double share = v * inv;
+    v = v > 0 ? share : kNeutral;
+  }
 }
 
 }  // namespace autoglm::policy

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "policy/double_pair.hpp"
 #include "policy/scorers/score_math.hpp"
 
 namespace autoglm::policy {
@@ -61,21 +62,22 @@ inline double from_feedback(const TaskTerms& t, const NodeView& node) {
   return combine(t, fb.ttft_ms * load, e2e * load);
 }
 
-// The smallest prediction (>= 0) among `values`, +infinity when there is none. Four running
-// minima, so the loop does not wait on one chain of dependent min instructions.
+// The smallest prediction (>= 0) among `values`, +infinity when there is none. Two pairs
+// of running minima: four values per step, no one long chain of dependent min instructions.
 double smallest_prediction(std::span<const double> values) {
   constexpr double kNone = std::numeric_limits<double>::infinity();
-  const auto known = [](double v) { return v < 0 ? kNone : v; };
-  double m0 = kNone, m1 = kNone, m2 = kNone, m3 = kNone;
+  const DoublePair none = splat(kNone);
+  const DoublePair zero = splat(0.0);
+  const auto known = [&](DoublePair v) { return v < zero ? none : v; };
+  DoublePair m0 = none, m1 = none;
   std::size_t i = 0;
   for (; i + 4 <= values.size(); i += 4) {
-    m0 = std::min(m0, known(values[i]));
-    m1 = std::min(m1, known(values[i + 1]));
-    m2 = std::min(m2, known(values[i + 2]));
-    m3 = std::min(m3, known(values[i + 3]));
+    m0 = min_pair(m0, known(load_pair(&values[i])));
+    m1 = min_pair(m1, known(load_pair(&values[i + 2])));
   }
-  for (; i < values.size(); ++i) m0 = std::min(m0, known(values[i]));
-  return std::min(std::min(m0, m1), std::min(m2, m3));
+  double m = std::min(std::min(m0[0], m0[1]), std::min(m1[0], m1[1]));
+  for (; i < values.size(); ++i) m = std::min(m, values[i] < 0 ? kNone : values[i]);
+  return m;
 }
 
 inline double predict(const TaskTerms& t, const NodeView& node) {
@@ -102,12 +104,11 @@ void PredictedLatencyScorer::normalise(const TaskSpec& /*task*/,
                                        std::span<const NodeIndex> /*candidates*/,
                                        std::span<double> values, const Context& /*ctx*/) {
   const double best = smallest_prediction(values);
+  // Branch-free, so it vectorises: every quotient is computed, then replaced where the node
+  // has no prediction (< 0) or a zero one (then best == 0 too).
   for (double& v : values) {
-    if (v < 0) {
-      v = kNeutral;  // no prediction for this node
-    } else {
-      v = v > 0 ? best / v : 1.0;  // v == 0 only when best == 0 too
-    }
+    const double ratio = best / v;
+    v = v < 0 ? kNeutral : (v > 0 ? ratio : 1.0);
   }
 }
 

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <span>
 
+#include "policy/double_pair.hpp"
+
 namespace autoglm::policy {
 
 inline constexpr double kNeutral = 0.5;
@@ -16,19 +18,18 @@ inline double clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
 // A reported utilisation in [0, 1], or `fallback` when not reported (< 0).
 inline double known_or(double value, double fallback) { return value < 0 ? fallback : value; }
 
-// The largest value (or `floor` if larger). Four independent running maxima, so the loop
-// is not held up by one long chain of dependent max instructions.
+// The largest value (or `floor` if larger). Two pairs of running maxima: four values per
+// step, and no one long chain of dependent max instructions.
 inline double max_of(std::span<const double> values, double floor) {
-  double m0 = floor, m1 = floor, m2 = floor, m3 = floor;
+  DoublePair m0 = splat(floor), m1 = m0;
   std::size_t i = 0;
   for (; i + 4 <= values.size(); i += 4) {
-    m0 = std::max(m0, values[i]);
-    m1 = std::max(m1, values[i + 1]);
-    m2 = std::max(m2, values[i + 2]);
-    m3 = std::max(m3, values[i + 3]);
+    m0 = max_pair(m0, load_pair(&values[i]));
+    m1 = max_pair(m1, load_pair(&values[i + 2]));
   }
-  for (; i < values.size(); ++i) m0 = std::max(m0, values[i]);
-  return std::max(std::max(m0, m1), std::max(m2, m3));
+  double m = std::max(std::max(m0[0], m0[1]), std::max(m1[0], m1[1]));
+  for (; i < values.size(); ++i) m = std::max(m, values[i]);
+  return m;
 }
 
 // Loads (>= 0) to scores: 1 - load / max_load; every score is 1 when every load is 0.
