@@ -5,12 +5,17 @@
 namespace autoglm::policy {
 namespace {
 
-inline bool passes(const TaskSpec& task, const NodeView& node) {
-  if (node.tenants.empty()) return true;
-  for (const auto& t : node.tenants) {
-    if (t == task.tenant) return true;
+// Out of line: most nodes have no tenant list, and the string compares kept inline would
+// crowd the loop over nodes out of registers.
+[[gnu::noinline]] bool listed(const std::string& tenant, const std::vector<std::string>& tenants) {
+  for (const auto& t : tenants) {
+    if (t == tenant) return true;
   }
   return false;
+}
+
+inline bool passes(const TaskSpec& task, const NodeView& node) {
+  return node.tenants.empty() || listed(task.tenant, node.tenants);
 }
 
 }  // namespace
