@@ -9,9 +9,7 @@ namespace autoglm::policy {
 void EnergyScorer::measure(const TaskSpec& /*task*/, std::span<const NodeView> nodes,
                            std::span<const NodeIndex> slice, std::span<double> out,
                            const Context& /*ctx*/) {
-  for (std::size_t i = 0; i < slice.size(); ++i) {
-    out[i] = nodes[slice[i]].feedback.tokens_per_joule;
-  }
+  measure_each(nodes, slice, out, [](const NodeView& n) { return n.feedback.tokens_per_joule; });
 }
 
 void EnergyScorer::normalise(const TaskSpec& /*task*/, std::span<const NodeView> /*nodes*/,

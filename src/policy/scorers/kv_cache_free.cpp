@@ -7,10 +7,10 @@ namespace autoglm::policy {
 void KvCacheFreeScorer::measure(const TaskSpec& /*task*/, std::span<const NodeView> nodes,
                                 std::span<const NodeIndex> slice, std::span<double> out,
                                 const Context& /*ctx*/) {
-  for (std::size_t i = 0; i < slice.size(); ++i) {
-    const double usage = nodes[slice[i]].metrics.kv_cache_usage;
-    out[i] = usage < 0 ? kNeutral : 1.0 - clamp01(usage);
-  }
+  measure_each(nodes, slice, out, [](const NodeView& n) {
+    const double usage = n.metrics.kv_cache_usage;
+    return usage < 0 ? kNeutral : 1.0 - clamp01(usage);
+  });
 }
 
 }  // namespace autoglm::policy

@@ -96,7 +96,7 @@ void PredictedLatencyScorer::measure(const TaskSpec& task, std::span<const NodeV
                                      std::span<const NodeIndex> slice, std::span<double> out,
                                      const Context& /*ctx*/) {
   const TaskTerms terms(task);
-  for (std::size_t i = 0; i < slice.size(); ++i) out[i] = predict(terms, nodes[slice[i]]);
+  measure_each(nodes, slice, out, [&terms](const NodeView& n) { return predict(terms, n); });
 }
 
 void PredictedLatencyScorer::normalise(const TaskSpec& /*task*/,

@@ -9,10 +9,9 @@ namespace autoglm::policy {
 void QueueDepthScorer::measure(const TaskSpec& /*task*/, std::span<const NodeView> nodes,
                                std::span<const NodeIndex> slice, std::span<double> out,
                                const Context& /*ctx*/) {
-  for (std::size_t i = 0; i < slice.size(); ++i) {
-    const NodeView& n = nodes[slice[i]];
-    out[i] = static_cast<double>(std::max(0, n.in_flight) + std::max(0, n.metrics.backend_waiting));
-  }
+  measure_each(nodes, slice, out, [](const NodeView& n) {
+    return static_cast<double>(std::max(0, n.in_flight) + std::max(0, n.metrics.backend_waiting));
+  });
 }
 
 void QueueDepthScorer::normalise(const TaskSpec& /*task*/, std::span<const NodeView> /*nodes*/,
