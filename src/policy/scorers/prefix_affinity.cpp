@@ -31,27 +31,27 @@ void PrefixAffinityScorer::measure(const TaskSpec& /*task*/, std::span<const Nod
   if (loads_.size() < measured_ + slice.size()) {
     loads_.resize(std::max(measured_ + slice.size(), 2 * loads_.size()));
   }
+  // matched_ covers every node (zero past the index's nodes; it only grows), so one loop
+  // reads the match and the load of each candidate without a bounds check (unrolled, as
+  // measure_each).
+  if (matched_.size() < nodes.size()) matched_.resize(nodes.size(), 0);
+  const std::uint32_t* matched = matched_.data();
+  const double inv_len = prefix_len_ > 0 ? 1.0 / static_cast<double>(prefix_len_) : 0.0;
   int* loads = loads_.data() + measured_;
   int lo = min_load_;
   int hi = max_load_;
+#pragma GCC unroll 4
   for (std::size_t i = 0; i < slice.size(); ++i) {
-    const int load = std::max(0, nodes[slice[i]].in_flight);
+    const NodeIndex c = slice[i];
+    const int load = std::max(0, nodes[c].in_flight);
     loads[i] = load;
     lo = std::min(lo, load);
     hi = std::max(hi, load);
+    out[i] = matched[c] * inv_len;  // 0 where no block matched, or the task has none
   }
   min_load_ = lo;
   max_load_ = hi;
   measured_ += slice.size();
-  if (touched_.empty()) {  // no node holds even the first block
-    std::fill(out.begin(), out.end(), 0.0);
-  } else {
-    const double inv_len = 1.0 / static_cast<double>(prefix_len_);
-    for (std::size_t i = 0; i < slice.size(); ++i) {
-      const NodeIndex c = slice[i];
-      out[i] = c < matched_.size() ? matched_[c] * inv_len : 0.0;
-    }
-  }
   if (preferred_) {  // the hinted node holds the prefix: a full match
     for (std::size_t i = 0; i < slice.size(); ++i) {
       if (slice[i] == *preferred_) out[i] = 1.0;
