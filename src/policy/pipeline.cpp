@@ -6,6 +6,7 @@
 #include <numeric>
 #include <random>
 
+#include "policy/double_pair.hpp"
 #include "policy/pickers/max_score.hpp"
 
 namespace autoglm::policy {
@@ -56,19 +57,25 @@ void best_first(std::span<const Candidate> scored, std::size_t n, std::vector<Ca
 
 // total[i] = w * part[i] for the first scorer (no separate zeroing pass), then
 // total[i] += w * part[i] for the others; two doubles at a time (the build's -O2 does not
-// vectorise loops of unknown length by itself).
-void add_weighted(double* total, const double* part, double w, std::size_t n, bool first) {
-  using Pair = double __attribute__((vector_size(16)));
-  const Pair wv = {w, w};
+// vectorise loops of unknown length by itself). `other`, when given, is added in the same
+// pass with `other_w`: one pass over the totals for every two scorers, with the additions in
+// the same order (so the same sums) as one scorer at a time.
+void add_weighted(double* total, const double* part, double w, const double* other, double other_w,
+                  std::size_t n, bool first) {
+  const DoublePair wv = splat(w);
+  const DoublePair ov = splat(other_w);
   std::size_t i = 0;
-  for (; i + 2 <= n; i += 2) {
-    Pair t = {0, 0}, p;
-    if (!first) std::memcpy(&t, total + i, sizeof t);
-    std::memcpy(&p, part + i, sizeof p);
-    t += wv * p;
-    std::memcpy(total + i, &t, sizeof t);
+  for (; i + 2 <= n; i += 2) {  // `first` and `other` are loop-invariant: GCC unswitches
+    DoublePair t = first ? splat(0.0) : load_pair(total + i);
+    t += wv * load_pair(part + i);
+    if (other != nullptr) t += ov * load_pair(other + i);
+    store_pair(total + i, t);
   }
-  for (; i < n; ++i) total[i] = (first ? 0.0 : total[i]) + w * part[i];
+  for (; i < n; ++i) {
+    double t = (first ? 0.0 : total[i]) + w * part[i];
+    if (other != nullptr) t += other_w * other[i];
+    total[i] = t;
+  }
 }
 
 }  // namespace
@@ -238,10 +245,16 @@ void Pipeline::finish_scores(const TaskSpec& task, std::span<const NodeView> nod
   if (active_.empty()) total_.assign(n, 0.0);
   total_.resize(n);
   for (const std::size_t j : active_) {
-    const std::span<double> values(measures_[j].data(), n);
-    scorers_[j].scorer->normalise(task, nodes, candidates_, values, ctx);
-    add_weighted(total_.data(), values.data(), scorers_[j].weight / total_weight_, n,
-                 j == active_.front());
+    scorers_[j].scorer->normalise(task, nodes, candidates_,
+                                  std::span<double>(measures_[j].data(), n), ctx);
+  }
+  for (std::size_t a = 0; a < active_.size(); a += 2) {  // two scorers per pass
+    const std::size_t j = active_[a];
+    const bool pair = a + 1 < active_.size();
+    const std::size_t k = pair ? active_[a + 1] : j;
+    add_weighted(total_.data(), measures_[j].data(), scorers_[j].weight / total_weight_,
+                 pair ? measures_[k].data() : nullptr, scorers_[k].weight / total_weight_, n,
+                 a == 0);
   }
   fill_scored();
 }
@@ -255,7 +268,7 @@ void Pipeline::score_whole(const TaskSpec& task, std::span<const NodeView> nodes
   partial_.resize(n);
   for (const std::size_t j : active_) {
     scorers_[j].scorer->score(task, nodes, candidates_, partial_, ctx);
-    add_weighted(total_.data(), partial_.data(), scorers_[j].weight / total_weight_, n,
+    add_weighted(total_.data(), partial_.data(), scorers_[j].weight / total_weight_, nullptr, 0, n,
                  j == active_.front());
   }
   fill_scored();
