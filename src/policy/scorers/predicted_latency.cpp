@@ -28,19 +28,21 @@ struct TaskTerms {
 };
 
 inline double combine(const TaskTerms& t, double ttft, double e2e) {
-  return std::max(0.0, (t.count_ttft ? ttft : 0.0) + e2e);
+  const double pred = (t.count_ttft ? ttft : 0.0) + e2e;
+  return pred > 0 ? pred : 0.0;  // std::max(0.0, pred), written so it compiles to maxsd
 }
 
 inline double from_speed(const TaskTerms& t, const NodeView& node) {
   const auto& sp = node.speed;
   const auto& m = node.metrics;
-  double seqs = std::max(0, node.in_flight);
+  // Sequences counted in integers and converted once.
+  int seqs = std::max(0, node.in_flight);
   if (m.backend_running >= 0 && m.backend_waiting >= 0) {
-    seqs = std::max(seqs, static_cast<double>(m.backend_running + m.backend_waiting));
+    seqs = std::max(seqs, m.backend_running + m.backend_waiting);
   }
-  double batch = seqs + 1;
+  double batch = seqs + 1.0;
   double wait = 0;
-  if (sp.max_batch > 0 && batch > sp.max_batch) {
+  if (sp.max_batch > 0 && seqs >= sp.max_batch) {  // batch > max_batch
     const double slots = sp.max_batch;
     const double avg_tokens = node.in_flight > 0
                                   ? static_cast<double>(node.in_flight_tokens) / node.in_flight
