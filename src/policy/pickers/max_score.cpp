@@ -62,6 +62,7 @@ std::size_t pick_in_order(std::span<const Candidate> scored, Rng& rng) {
 }  // namespace
 
 std::size_t pick_best_breaking_ties(std::span<const Candidate> scored, Rng& rng) {
+  if (scored.size() < 8) return pick_in_order(scored, rng);  // e.g. p2c's two: one pass is less
   // Usually one candidate stands clear of all others: find it with two branch-free scans
   // (the maximum, then whoever comes near it) instead of the branchy rule per candidate.
   // Clear by 2 * kTie, not kTie, so rounding in the rule's `best +- kTie` cannot matter:
