@@ -18,16 +18,17 @@ using OutcomeChannel =
 // A request waiting for its placement; the channel lives on the request's executor, so
 // the strand hands results over by posting there.
 struct SchedulerDriver::Waiter {
-  std::shared_ptr<OutcomeChannel> channel;
+  explicit Waiter(const asio::any_io_executor& executor) : channel(executor, 1) {}
+  OutcomeChannel channel;
   std::shared_ptr<UpstreamStop> stop;  // of the current placement
   bool placed = false;                 // a placement was delivered and is in use
-  void deliver(ScheduleOutcome outcome) {
-    auto ch = channel;
-    asio::post(ch->get_executor(), [ch, outcome = std::move(outcome)]() mutable {
-      ch->try_send(boost::system::error_code{}, std::move(outcome));
-    });
-  }
 };
+
+void SchedulerDriver::deliver(const std::shared_ptr<Waiter>& waiter, ScheduleOutcome outcome) {
+  asio::post(waiter->channel.get_executor(), [waiter, outcome = std::move(outcome)]() mutable {
+    waiter->channel.try_send(boost::system::error_code{}, std::move(outcome));
+  });
+}
 
 SchedulerDriver::SchedulerDriver(asio::io_context& io, std::unique_ptr<sched::Scheduler> scheduler)
     : strand_(asio::make_strand(io)), scheduler_(std::move(scheduler)), tick_timer_(strand_) {}
@@ -56,8 +57,11 @@ void SchedulerDriver::arm_tick() {
   });
 }
 
-void SchedulerDriver::post(std::function<void(sched::Scheduler&)> event) {
-  asio::post(strand_, [this, event = std::move(event)] {
+// A template rather than a std::function: events are posted per request (started,
+// finished), and the lambda then lives in Asio's recycled handler memory, not on the heap.
+template <typename Event>
+void SchedulerDriver::post(Event event) {
+  asio::post(strand_, [this, event = std::move(event)]() mutable {
     event(*scheduler_);
     apply_actions();
   });
@@ -75,12 +79,12 @@ void SchedulerDriver::apply_actions() {
     }
     it->second->placed = true;
     it->second->stop = std::make_shared<UpstreamStop>();
-    it->second->deliver(ScheduleOutcome{true, std::move(placement), {}, it->second->stop});
+    deliver(it->second, ScheduleOutcome{true, std::move(placement), {}, it->second->stop});
   }
   for (auto& rejection : actions.reject) {
     auto it = waiters_.find(rejection.task);
     if (it == waiters_.end()) continue;
-    it->second->deliver(ScheduleOutcome{false, {}, std::move(rejection), nullptr});
+    deliver(it->second, ScheduleOutcome{false, {}, std::move(rejection), nullptr});
     waiters_.erase(it);
   }
   for (const auto& cancellation : actions.cancel) {
@@ -101,14 +105,13 @@ void SchedulerDriver::forget(core::TaskId task) { waiters_.erase(task); }
 
 asio::awaitable<ScheduleOutcome> SchedulerDriver::schedule(core::TaskSpec task) {
   auto executor = co_await asio::this_coro::executor;
-  auto waiter = std::make_shared<Waiter>();
-  waiter->channel = std::make_shared<OutcomeChannel>(executor, 1);
+  auto waiter = std::make_shared<Waiter>(executor);
   asio::post(strand_, [this, waiter, task = std::move(task)]() mutable {
     waiters_.emplace(task.id, waiter);
     scheduler_->submit(std::move(task));
     apply_actions();
   });
-  auto [ec, outcome] = co_await waiter->channel->async_receive(kNoThrow);
+  auto [ec, outcome] = co_await waiter->channel.async_receive(kNoThrow);
   co_return outcome;
 }
 
@@ -132,7 +135,7 @@ asio::awaitable<ScheduleOutcome> SchedulerDriver::replaced(core::TaskId task) {
         sched::Rejection{task, core::unavailable("the task is no longer scheduled"), {}},
         nullptr};
   }
-  auto [ec, outcome] = co_await waiter->channel->async_receive(kNoThrow);
+  auto [ec, outcome] = co_await waiter->channel.async_receive(kNoThrow);
   co_return outcome;
 }
 

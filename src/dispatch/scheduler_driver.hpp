@@ -59,8 +59,11 @@ class SchedulerDriver {
   asio::awaitable<sched::Snapshot> snapshot();
 
  private:
-  struct Waiter;
-  void post(std::function<void(sched::Scheduler&)> event);
+  struct Waiter;  // a request waiting for its placement
+  static void deliver(const std::shared_ptr<Waiter>& waiter, ScheduleOutcome outcome);
+  // Runs event(scheduler) on the strand, then applies the actions it caused.
+  template <typename Event>
+  void post(Event event);
   void forget(core::TaskId task);  // REQUIRES: on strand_
   void apply_actions();            // REQUIRES: on strand_
   void arm_tick();                 // REQUIRES: on strand_
