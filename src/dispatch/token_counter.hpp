@@ -17,6 +17,7 @@ class TokenCounter {
 
  private:
   std::string tail_;  // last bytes of the previous chunk, so patterns can span chunks
+  std::string text_;  // tail_ + the chunk being read
   std::int64_t events_ = 0;
   std::int64_t usage_tokens_ = -1;
 };

@@ -34,5 +34,19 @@ TEST(TokenCounter, EventsSplitAcrossChunksCountOnce) {
   EXPECT_EQ(c.count(), 2);  // three events, less the closing one
 }
 
+TEST(TokenCounter, EverySplitOfAStreamCountsTheSame) {
+  const std::string events =
+      "data: {\"a\":1}\n\ndata: {\"a\":2}\n\ndata: {\"a\":3}\n\ndata: [DONE]\n\n";
+  const std::string usage = "data: {\"a\":1}\n\ndata: {\"usage\":{\"completion_tokens\": 205}}\n\n";
+  for (const auto& [stream, expected] : {std::pair{events, 2}, std::pair{usage, 205}}) {
+    for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+      TokenCounter c;
+      c.feed(std::string_view(stream).substr(0, cut));
+      c.feed(std::string_view(stream).substr(cut));
+      EXPECT_EQ(c.count(), expected) << "cut at " << cut;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace autoglm::dispatch
