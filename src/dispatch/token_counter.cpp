@@ -1,24 +1,33 @@
 #include "dispatch/token_counter.hpp"
 
-#include <string.h>  // memmem (GNU)
-
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace autoglm::dispatch {
 
 namespace {
 constexpr std::string_view kEvent = "data: {";
+constexpr std::size_t kEventRare = 6;  // '{'
 constexpr std::string_view kUsage = "\"completion_tokens\":";
+constexpr std::size_t kUsageRare = 11;  // '_'
+static_assert(kEvent[kEventRare] == '{' && kUsage[kUsageRare] == '_');
 constexpr std::size_t kKeep = 48;  // longer than any pattern plus a number
 
-// `needle` in `text` from `from` on, or npos. memmem, not string_view::find: find stops at
-// every occurrence of the needle's first byte, and '"' or 'd' come every few bytes of JSON.
-std::size_t find_bytes(std::string_view text, std::string_view needle, std::size_t from) {
-  if (from >= text.size()) return std::string_view::npos;
-  const void* at = memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
-  return at == nullptr ? std::string_view::npos
-                       : static_cast<std::size_t>(static_cast<const char*>(at) - text.data());
+// `needle` in `text` at or after `from`, or npos. Scans with memchr (vectorised) for the
+// needle's byte at `rare` and compares the whole needle only there: '"' or 'd' come every
+// few bytes of JSON, '_' or '{' a few times per event.
+std::size_t find_bytes(std::string_view text, std::string_view needle, std::size_t rare,
+                       std::size_t from) {
+  for (std::size_t at = from + rare; at < text.size();) {
+    const void* hit = std::memchr(text.data() + at, needle[rare], text.size() - at);
+    if (hit == nullptr) break;
+    const std::size_t pos =
+        static_cast<std::size_t>(static_cast<const char*>(hit) - text.data()) - rare;
+    if (text.substr(pos).starts_with(needle)) return pos;
+    at = pos + rare + 1;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace
@@ -30,12 +39,12 @@ void TokenCounter::feed(std::string_view bytes) {
   // Count only events that start in the new bytes: the kept tail was searched before.
   const std::size_t fresh_from =
       tail_.size() >= kEvent.size() ? tail_.size() - kEvent.size() + 1 : 0;
-  for (std::size_t pos = find_bytes(text, kEvent, fresh_from); pos != std::string_view::npos;
-       pos = find_bytes(text, kEvent, pos + 1)) {
+  for (std::size_t pos = find_bytes(text, kEvent, kEventRare, fresh_from);
+       pos != std::string_view::npos; pos = find_bytes(text, kEvent, kEventRare, pos + 1)) {
     ++events_;
   }
-  for (std::size_t pos = find_bytes(text, kUsage, 0); pos != std::string_view::npos;
-       pos = find_bytes(text, kUsage, pos + 1)) {
+  for (std::size_t pos = find_bytes(text, kUsage, kUsageRare, 0); pos != std::string_view::npos;
+       pos = find_bytes(text, kUsage, kUsageRare, pos + 1)) {
     std::size_t i = pos + kUsage.size();
     while (i < text.size() && text[i] == ' ') ++i;
     std::int64_t value = 0;
