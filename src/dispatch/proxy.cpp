@@ -156,12 +156,27 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   }
   TokenCounter tokens;
   std::array<char, 16 * 1024> chunk;
+  // Reads the next bytes of the answer's body into `chunk`: one read from the node, then
+  // whatever that read brought beyond the first piece, parsed from the buffer without
+  // waiting. The parser hands over one chunk of a chunked answer at a time, and a node
+  // streams each event as a chunk: without this, a read that brought five events would
+  // become five writes to the client.
   auto read_some = [&]() -> asio::awaitable<std::pair<beast::error_code, std::size_t>> {
-    parser.get().body().data = chunk.data();
-    parser.get().body().size = chunk.size();
+    auto& body = parser.get().body();
+    body.data = chunk.data();
+    body.size = chunk.size();
     auto [ec, n] = co_await bhttp::async_read_some(*upstream.stream, buffer, parser, kNoThrow);
     if (ec == bhttp::error::need_buffer) ec = {};
-    co_return std::pair{ec, chunk.size() - parser.get().body().size};
+    while (!ec && !parser.is_done() && body.size > 0 && buffer.size() > 0) {
+      const std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == bhttp::error::need_more || ec == bhttp::error::need_buffer) {
+        ec = {};
+        break;
+      }
+      if (used == 0) break;
+    }
+    co_return std::pair{ec, chunk.size() - body.size};
   };
   const auto began_answer = [&] {
     result.first_byte = std::chrono::steady_clock::now() - began;
