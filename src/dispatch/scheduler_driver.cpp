@@ -11,8 +11,14 @@ namespace autoglm::dispatch {
 
 namespace {
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
-using OutcomeChannel =
-    asio::experimental::channel<void(boost::system::error_code, ScheduleOutcome)>;
+// Outcomes travel boxed: between the strand and the request's coroutine an outcome is
+// moved about ten times (handler, channel, tuple, result), and a pointer moves for free.
+using BoxedOutcome = std::unique_ptr<ScheduleOutcome>;
+using OutcomeChannel = asio::experimental::channel<void(boost::system::error_code, BoxedOutcome)>;
+
+ScheduleOutcome unbox(BoxedOutcome boxed) {
+  return boxed ? std::move(*boxed) : ScheduleOutcome{};  // empty: the channel was closed
+}
 }  // namespace
 
 // A request waiting for its placement; the channel lives on the request's executor, so
@@ -25,9 +31,10 @@ struct SchedulerDriver::Waiter {
 };
 
 void SchedulerDriver::deliver(const std::shared_ptr<Waiter>& waiter, ScheduleOutcome outcome) {
-  asio::post(waiter->channel.get_executor(), [waiter, outcome = std::move(outcome)]() mutable {
-    waiter->channel.try_send(boost::system::error_code{}, std::move(outcome));
-  });
+  asio::post(waiter->channel.get_executor(),
+             [waiter, boxed = std::make_unique<ScheduleOutcome>(std::move(outcome))]() mutable {
+               waiter->channel.try_send(boost::system::error_code{}, std::move(boxed));
+             });
 }
 
 SchedulerDriver::SchedulerDriver(asio::io_context& io, std::unique_ptr<sched::Scheduler> scheduler)
@@ -111,8 +118,8 @@ asio::awaitable<ScheduleOutcome> SchedulerDriver::schedule(core::TaskSpec task) 
     scheduler_->submit(std::move(task));
     apply_actions();
   });
-  auto [ec, outcome] = co_await waiter->channel.async_receive(kNoThrow);
-  co_return outcome;
+  auto [ec, boxed] = co_await waiter->channel.async_receive(kNoThrow);
+  co_return unbox(std::move(boxed));
 }
 
 asio::awaitable<ScheduleOutcome> SchedulerDriver::replaced(core::TaskId task) {
@@ -135,8 +142,8 @@ asio::awaitable<ScheduleOutcome> SchedulerDriver::replaced(core::TaskId task) {
         sched::Rejection{task, core::unavailable("the task is no longer scheduled"), {}},
         nullptr};
   }
-  auto [ec, outcome] = co_await waiter->channel.async_receive(kNoThrow);
-  co_return outcome;
+  auto [ec, boxed] = co_await waiter->channel.async_receive(kNoThrow);
+  co_return unbox(std::move(boxed));
 }
 
 void SchedulerDriver::started(core::TaskId task) {
