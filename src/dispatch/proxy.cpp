@@ -156,17 +156,9 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   }
   TokenCounter tokens;
   std::array<char, 16 * 1024> chunk;
-  // Reads the next bytes of the answer's body into `chunk`: one read from the node, then
-  // whatever that read brought beyond the first piece, parsed from the buffer without
-  // waiting. The parser hands over one chunk of a chunked answer at a time, and a node
-  // streams each event as a chunk: without this, a read that brought five events would
-  // become five writes to the client.
-  auto read_some = [&]() -> asio::awaitable<std::pair<beast::error_code, std::size_t>> {
+  // Parses body bytes already in `buffer` into what is left of `chunk`, never waiting.
+  const auto parse_buffered = [&](beast::error_code& ec) {
     auto& body = parser.get().body();
-    body.data = chunk.data();
-    body.size = chunk.size();
-    auto [ec, n] = co_await bhttp::async_read_some(*upstream.stream, buffer, parser, kNoThrow);
-    if (ec == bhttp::error::need_buffer) ec = {};
     while (!ec && !parser.is_done() && body.size > 0 && buffer.size() > 0) {
       const std::size_t used = parser.put(buffer.data(), ec);
       buffer.consume(used);
@@ -175,6 +167,24 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
         break;
       }
       if (used == 0) break;
+    }
+  };
+  // Reads the next bytes of the answer's body into `chunk`: first whatever is buffered,
+  // and only when that is nothing, one read from the node (then again what it brought
+  // beyond the first piece). The parser hands over one chunk of a chunked answer at a
+  // time, and a node streams each event as a chunk: read chunk by chunk, a read that
+  // brought five events would become five writes to the client.
+  auto read_some = [&]() -> asio::awaitable<std::pair<beast::error_code, std::size_t>> {
+    auto& body = parser.get().body();
+    body.data = chunk.data();
+    body.size = chunk.size();
+    beast::error_code ec;
+    parse_buffered(ec);
+    if (!ec && body.size == chunk.size() && !parser.is_done()) {
+      std::size_t n = 0;
+      std::tie(ec, n) = co_await bhttp::async_read_some(*upstream.stream, buffer, parser, kNoThrow);
+      if (ec == bhttp::error::need_buffer) ec = {};
+      parse_buffered(ec);
     }
     co_return std::pair{ec, chunk.size() - body.size};
   };
