@@ -108,10 +108,12 @@ asio::awaitable<bool> Exchange::write_chunk(std::string_view data) {
 
 asio::awaitable<void> Exchange::end_stream() {
   if (client_gone_) co_return;
+  // Every chunk reached the client: the answer is whole. It is shown before the last
+  // chunk goes out, so a request the client sends once it has read it finds it stored.
+  if (stream_sink_) stream_sink_(stream_status_, stream_body_);
   stream_.expires_after(write_timeout_);
   const beast::error_code ec = co_await write_last_chunk(stream_);
   if (ec) client_gone_ = true;
-  if (stream_sink_ && !client_gone_) stream_sink_(stream_status_, stream_body_);
 }
 
 // ---- Server ---------------------------------------------------------------------------
@@ -206,6 +208,19 @@ asio::awaitable<void> reject(beast::tcp_stream& stream, unsigned status, std::st
   co_await write_message(stream, response);
 }
 
+// Feeds `parser` what `buffer` holds, never waiting; need_more is no error.
+beast::error_code parse_buffered(bhttp::request_parser<bhttp::string_body>& parser,
+                                 beast::flat_buffer& buffer) {
+  beast::error_code ec;
+  while (!parser.is_done() && buffer.size() > 0) {
+    const std::size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec || used == 0) break;
+  }
+  if (ec == bhttp::error::need_more) ec = {};
+  return ec;
+}
+
 asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionContext> ctx) {
   beast::tcp_stream stream(std::move(socket));
   auto session = std::make_shared<Server::Shared::Session>();
@@ -236,8 +251,14 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
     parser.body_limit(opt.max_body_bytes);
-    stream.expires_after(opt.header_timeout);
-    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+    // A request usually arrives whole in one read: parse what is buffered first, and read
+    // (under the header timeout) only for what is missing.
+    beast::error_code hec = parse_buffered(parser, buffer);
+    if (!hec && !parser.is_header_done()) {
+      stream.expires_after(opt.header_timeout);
+      std::tie(hec, std::ignore) =
+          co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+    }
     if (hec == bhttp::error::header_limit) {
       co_await reject(stream, 431, "request header fields too large");
       break;
@@ -260,7 +281,11 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
       co_await reject(stream, 400, "Transfer-Encoding must end with chunked");
       break;
     }
-    auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+    beast::error_code bec = parse_buffered(parser, buffer);
+    if (!bec && !parser.is_done()) {
+      stream.expires_after(opt.header_timeout);
+      std::tie(bec, std::ignore) = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+    }
     if (bec == bhttp::error::body_limit) {
       co_await reject(stream, 413, "request body larger than server.max-body-bytes");
       break;

@@ -79,9 +79,9 @@ class Exchange {
     answer_sink_ = std::move(sink);
   }
 
-  // Sees the status and the whole body of a streamed answer once end_stream() completed
-  // it (not when the client left). Chunks are kept only while a sink is set, and only up
-  // to `max_bytes`: a longer stream is not shown.
+  // Sees the status and the whole body of a streamed answer when end_stream() is called
+  // with every chunk written (not when the client left), before the last chunk is sent. Chunks are
+  // kept only while a sink is set, and only up to `max_bytes`: a longer stream is not shown.
   void on_stream_answer(std::function<void(unsigned status, const std::string& body)> sink,
                         std::size_t max_bytes) {
     stream_sink_ = std::move(sink);
