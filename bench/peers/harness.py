@@ -49,6 +49,28 @@ def wait_port(proc, port, name, log, timeout=15):
     sys.exit(f"{name} is not listening on {port} after {timeout} s; see {log}")
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of process `pid` and all its descendants (nginx's workers),
+    from /proc; 0.0 when it is gone."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # after the command: state ppid ... utime(12th) stime(13th)
+            stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        if p in stats:
+            total += stats[p][1]
+        todo.extend(child for child, (parent, _) in stats.items() if parent == p)
+    return total / tick
+
+
 def stop(proc, timeout=15):
     if proc is None or proc.poll() is not None:
         return

@@ -48,8 +48,16 @@ def measure(a, work, cluster, system, stream, mode, rnd):
         args += ["--rate", str(a.rate), "--requests", str(a.latency_requests)]
     if not stream:
         args.append("--no-stream")
+    proc = getattr(system, "proc", None)  # None: direct, no proxy
     try:
-        return harness.run_bench(a.binary, url, system.label, os.path.join(work, name + ".json"), args)
+        cpu_before = harness.cpu_seconds(proc.pid) if proc else 0.0
+        result = harness.run_bench(a.binary, url, system.label, os.path.join(work, name + ".json"), args)
+        if result is not None and proc:
+            # The proxy's own CPU time per request sent (warm-up included): what a request
+            # costs it, whatever share of the two cores the scheduler happened to give it.
+            sent = max(1, result["summary"]["sent"])
+            result["proxy_cpu_us"] = 1e6 * (harness.cpu_seconds(proc.pid) - cpu_before) / sent
+        return result
     finally:
         system.stop()
 
@@ -93,11 +101,13 @@ def main():
                     e = lat["summary"]["e2e_ms"]
                     runs.setdefault(system.label, []).append(
                         {"req_per_s": tput["summary"]["request_throughput"],
+                         "cpu_us": tput.get("proxy_cpu_us"),
                          "success": min(tput["summary"]["success_rate"], lat["summary"]["success_rate"]),
                          "p50_ms": e["p50"], "p99_ms": e["p99"]})
                     r = runs[system.label][-1]
                     print(f"round {rnd + 1}/{a.rounds} {system.label:<28} {'stream' if stream else 'whole':<6} "
-                          f"{r['req_per_s']:>9.0f} req/s p50 {r['p50_ms']:.3f} ms p99 {r['p99_ms']:.3f} ms",
+                          f"{r['req_per_s']:>9.0f} req/s p50 {r['p50_ms']:.3f} ms p99 {r['p99_ms']:.3f} ms"
+                          + (f" proxy CPU {r['cpu_us']:.1f} us/req" if r["cpu_us"] is not None else ""),
                           file=sys.stderr, flush=True)
             direct = None
             for label, measured in runs.items():
@@ -105,6 +115,8 @@ def main():
                        "req_per_s": statistics.median(m["req_per_s"] for m in measured),
                        "req_per_s_runs": [round(m["req_per_s"]) for m in measured],
                        "success": min(m["success"] for m in measured),
+                       "cpu_us": (statistics.median(m["cpu_us"] for m in measured)
+                                  if measured[0]["cpu_us"] is not None else None),
                        "p50_ms": statistics.median(m["p50_ms"] for m in measured),
                        "p99_ms": statistics.median(m["p99_ms"] for m in measured)}
                 if direct is None:
@@ -122,14 +134,17 @@ def main():
              f"Backend: one `autoglm simnode --zero-delay`; requests of 32 prompt tokens and "
              f"{a.output_tokens} output tokens. Throughput: closed loop, {a.concurrency} in flight, "
              f"{a.requests} requests. Latency: open loop at {a.rate:g} req/s, {a.latency_requests} "
-             "requests; added = the system's percentile minus direct's. "
+             "requests; added = the system's percentile minus direct's. Proxy CPU: the proxy "
+             "process's user + system CPU time (nginx: master and worker) per request of the "
+             "throughput run, which does not depend on how the two cores were shared. "
              f"Each figure is the median of {a.rounds} rounds; every round measures every system "
              "in turn.", "",
-             "| system | mode | req/s (closed loop) | rounds' req/s | p50 ms | p99 ms | added p50 µs | added p99 µs | success |",
-             "|---|---|---:|---|---:|---:|---:|---:|---:|"]
+             "| system | mode | req/s (closed loop) | rounds' req/s | proxy CPU µs/req | p50 ms | p99 ms | added p50 µs | added p99 µs | success |",
+             "|---|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['system']} | {'streaming' if r['stream'] else 'whole'} | {r['req_per_s']:.0f} | "
                      f"{', '.join(str(v) for v in r['req_per_s_runs'])} | "
+                     f"{'—' if r['cpu_us'] is None else format(r['cpu_us'], '.1f')} | "
                      f"{r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['added_p50_us']:.0f} | "
                      f"{r['added_p99_us']:.0f} | {100 * r['success']:.1f}% |")
     os.makedirs(a.out, exist_ok=True)
