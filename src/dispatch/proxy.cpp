@@ -13,6 +13,7 @@
 
 #include "dispatch/stream_splice.hpp"
 #include "dispatch/token_counter.hpp"
+#include "dispatch/upstream_request.hpp"
 #include "http/wire.hpp"
 
 namespace autoglm::dispatch {
@@ -26,28 +27,6 @@ constexpr std::string_view kBrokenStreamEvent =
     "data: {\"error\":{\"message\":\"the node serving this stream failed before it ended\","
     "\"type\":\"service_unavailable_error\",\"param\":null,\"code\":\"upstream_failure\"}}\n\n"
     "data: [DONE]\n\n";
-
-// `body`: what to send instead of the client's body (a continuation), when not empty.
-bhttp::request<bhttp::string_body> make_upstream_request(const http::Exchange& exchange,
-                                                         const NodeState& node,
-                                                         std::string_view target,
-                                                         std::string_view body) {
-  const auto& in = exchange.request();
-  bhttp::request<bhttp::string_body> out{bhttp::verb::post, node.base_path + std::string(target),
-                                         11};
-  out.set(bhttp::field::host, node.host + ":" + node.port);
-  out.set(bhttp::field::content_type, "application/json");
-  auto accept = in[bhttp::field::accept];
-  out.set(bhttp::field::accept, accept.empty() ? beast::string_view("*/*") : accept);
-  if (auto auth = in[bhttp::field::authorization]; !auth.empty()) {
-    out.set(bhttp::field::authorization, auth);
-  }
-  out.set("x-request-id", exchange.request_id());
-  out.keep_alive(true);
-  out.body() = body.empty() ? in.body() : std::string(body);
-  out.prepare_payload();
-  return out;
-}
 
 bool is_event_stream(const bhttp::response_header<>& head) {
   return head[bhttp::field::content_type].starts_with("text/event-stream");
@@ -85,8 +64,13 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   const auto executor = co_await asio::this_coro::executor;
   NodeState& node = nodes_.at(index);
   const bool continuing = resumable != nullptr && !resumable->body.empty();
-  auto request = make_upstream_request(exchange, node, upstream_target,
-                                       continuing ? resumable->body : std::string_view{});
+  const std::string_view request_body =
+      continuing ? resumable->body : std::string_view(exchange.request().body());
+  const auto& in = exchange.request();
+  const std::string request_head = upstream_head(
+      node, upstream_target,
+      {in[bhttp::field::accept], in[bhttp::field::authorization], exchange.request_id()},
+      request_body.size());
   beast::flat_buffer buffer;
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_slot;
   Upstream upstream;
@@ -108,7 +92,8 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (stop) stop->attach(executor, upstream.stream.get());
     if (stopped()) break;
     upstream.stream->expires_after(first_byte_budget);
-    const beast::error_code wec = co_await http::write_message(*upstream.stream, request);
+    const beast::error_code wec =
+        co_await http::write_bytes(*upstream.stream, request_head, request_body);
     failure = wec;
     if (!wec) {
       parser_slot.emplace();

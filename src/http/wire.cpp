@@ -101,6 +101,14 @@ asio::awaitable<boost::beast::error_code> write_message(
   return write_whole(stream, message);
 }
 
+asio::awaitable<boost::beast::error_code> write_bytes(boost::beast::tcp_stream& stream,
+                                                      std::string_view head,
+                                                      std::string_view body) {
+  const std::array<asio::const_buffer, 2> buffers{as_buffer(head), as_buffer(body)};
+  auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
+  co_return ec;
+}
+
 asio::awaitable<boost::beast::error_code> write_head(boost::beast::tcp_stream& stream,
                                                      const bhttp::response_header<>& head) {
   std::string bytes;

@@ -32,6 +32,12 @@ boost::asio::awaitable<boost::beast::error_code> write_message(
     boost::beast::tcp_stream& stream,
     const boost::beast::http::response<boost::beast::http::string_body>& message);
 
+// Writes `head` (a start line and fields, as append_head makes them) and `body` in one
+// gathered write.
+boost::asio::awaitable<boost::beast::error_code> write_bytes(boost::beast::tcp_stream& stream,
+                                                             std::string_view head,
+                                                             std::string_view body);
+
 // Writes the head of a message whose body follows later (e.g. a chunked stream).
 boost::asio::awaitable<boost::beast::error_code> write_head(
     boost::beast::tcp_stream& stream, const boost::beast::http::response_header<>& head);
