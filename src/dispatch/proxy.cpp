@@ -14,6 +14,7 @@
 #include "dispatch/stream_splice.hpp"
 #include "dispatch/token_counter.hpp"
 #include "dispatch/upstream_request.hpp"
+#include "http/parse_buffered.hpp"
 #include "http/wire.hpp"
 
 namespace autoglm::dispatch {
@@ -141,19 +142,6 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   }
   TokenCounter tokens;
   std::array<char, 16 * 1024> chunk;
-  // Parses body bytes already in `buffer` into what is left of `chunk`, never waiting.
-  const auto parse_buffered = [&](beast::error_code& ec) {
-    auto& body = parser.get().body();
-    while (!ec && !parser.is_done() && body.size > 0 && buffer.size() > 0) {
-      const std::size_t used = parser.put(buffer.data(), ec);
-      buffer.consume(used);
-      if (ec == bhttp::error::need_more || ec == bhttp::error::need_buffer) {
-        ec = {};
-        break;
-      }
-      if (used == 0) break;
-    }
-  };
   // Reads the next bytes of the answer's body into `chunk`: first whatever is buffered,
   // and only when that is nothing, one read from the node (then again what it brought
   // beyond the first piece). The parser hands over one chunk of a chunked answer at a
@@ -163,13 +151,12 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     auto& body = parser.get().body();
     body.data = chunk.data();
     body.size = chunk.size();
-    beast::error_code ec;
-    parse_buffered(ec);
+    beast::error_code ec = http::parse_buffered(parser, buffer);
     if (!ec && body.size == chunk.size() && !parser.is_done()) {
       std::size_t n = 0;
       std::tie(ec, n) = co_await bhttp::async_read_some(*upstream.stream, buffer, parser, kNoThrow);
       if (ec == bhttp::error::need_buffer) ec = {};
-      parse_buffered(ec);
+      if (!ec) ec = http::parse_buffered(parser, buffer);
     }
     co_return std::pair{ec, chunk.size() - body.size};
   };

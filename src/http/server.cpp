@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "http/parse_buffered.hpp"
 #include "http/wire.hpp"
 
 namespace autoglm::http {
@@ -206,19 +207,6 @@ asio::awaitable<void> reject(beast::tcp_stream& stream, unsigned status, std::st
   response.prepare_payload();
   stream.expires_after(std::chrono::seconds(5));
   co_await write_message(stream, response);
-}
-
-// Feeds `parser` what `buffer` holds, never waiting; need_more is no error.
-beast::error_code parse_buffered(bhttp::request_parser<bhttp::string_body>& parser,
-                                 beast::flat_buffer& buffer) {
-  beast::error_code ec;
-  while (!parser.is_done() && buffer.size() > 0) {
-    const std::size_t used = parser.put(buffer.data(), ec);
-    buffer.consume(used);
-    if (ec || used == 0) break;
-  }
-  if (ec == bhttp::error::need_more) ec = {};
-  return ec;
 }
 
 asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionContext> ctx) {

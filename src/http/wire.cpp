@@ -75,6 +75,14 @@ std::size_t chunk_size_line(std::size_t size, char* out) {
   return n + 2;
 }
 
+asio::awaitable<boost::beast::error_code> write_bytes(boost::beast::tcp_stream& stream,
+                                                      std::string_view head,
+                                                      std::string_view body) {
+  const std::array<asio::const_buffer, 2> buffers{as_buffer(head), as_buffer(body)};
+  auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
+  co_return ec;
+}
+
 namespace {
 
 template <bool isRequest>
@@ -84,8 +92,7 @@ asio::awaitable<boost::beast::error_code> write_whole(
   std::string head;
   head.reserve(kHeadReserve);
   append_head(head, message.base());
-  const std::array<asio::const_buffer, 2> buffers{as_buffer(head), as_buffer(message.body())};
-  auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
+  const boost::beast::error_code ec = co_await write_bytes(stream, head, message.body());
   co_return ec;
 }
 
@@ -99,14 +106,6 @@ asio::awaitable<boost::beast::error_code> write_message(
 asio::awaitable<boost::beast::error_code> write_message(
     boost::beast::tcp_stream& stream, const bhttp::response<bhttp::string_body>& message) {
   return write_whole(stream, message);
-}
-
-asio::awaitable<boost::beast::error_code> write_bytes(boost::beast::tcp_stream& stream,
-                                                      std::string_view head,
-                                                      std::string_view body) {
-  const std::array<asio::const_buffer, 2> buffers{as_buffer(head), as_buffer(body)};
-  auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
-  co_return ec;
 }
 
 asio::awaitable<boost::beast::error_code> write_head(boost::beast::tcp_stream& stream,
