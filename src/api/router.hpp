@@ -2,6 +2,7 @@
 // handler. Matching is pure string work; a path known under another method answers 405.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <functional>
 #include <map>
 #include <optional>
@@ -36,7 +37,7 @@ class Router {
   // does have (empty: the path is unknown, a 404).
   Match match(std::string_view method, std::string_view path) const {
     Match out;
-    const std::vector<std::string_view> segments = split(path);
+    const PathSegments segments = split(path);
     for (const Route& route : routes_) {
       PathParams params;
       if (!matches(route.segments, segments, params)) continue;
@@ -58,9 +59,12 @@ class Router {
     Handler handler;
   };
 
-  template <typename Str>
-  static std::vector<Str> split_as(std::string_view path) {
-    std::vector<Str> out;
+  // A request's path, split without allocating: matched on every request.
+  using PathSegments = boost::container::small_vector<std::string_view, 8>;
+
+  template <typename Segments>
+  static Segments split_as(std::string_view path) {
+    Segments out;
     std::size_t start = 0;
     while (start < path.size()) {
       if (path[start] == '/') {
@@ -74,17 +78,17 @@ class Router {
     }
     return out;
   }
-  static std::vector<std::string> split(const std::string& p) { return split_as<std::string>(p); }
-  static std::vector<std::string_view> split(std::string_view p) {
-    return split_as<std::string_view>(p);
+  static std::vector<std::string> split(const std::string& p) {
+    return split_as<std::vector<std::string>>(p);
   }
+  static PathSegments split(std::string_view p) { return split_as<PathSegments>(p); }
 
   static bool is_rest(const std::string& p) {
     return p.size() > 5 && p.front() == '{' && p.ends_with("...}");
   }
 
-  static bool matches(const std::vector<std::string>& pattern,
-                      const std::vector<std::string_view>& path, PathParams& params) {
+  static bool matches(const std::vector<std::string>& pattern, const PathSegments& path,
+                      PathParams& params) {
     const bool rest = !pattern.empty() && is_rest(pattern.back());
     const std::size_t fixed = rest ? pattern.size() - 1 : pattern.size();
     if (rest ? path.size() < fixed : path.size() != fixed) return false;
