@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace autoglm::dispatch {
@@ -22,7 +23,7 @@ ScheduleOutcome unbox(BoxedOutcome boxed) {
 }  // namespace
 
 // A request waiting for its placement; the channel lives on the request's executor, so
-// the strand hands results over by posting there.
+// the strand hands results over by posting there (single-threaded: by sending at once).
 struct SchedulerDriver::Waiter {
   explicit Waiter(const asio::any_io_executor& executor) : channel(executor, 1) {}
   OutcomeChannel channel;
@@ -31,14 +32,28 @@ struct SchedulerDriver::Waiter {
 };
 
 void SchedulerDriver::deliver(const std::shared_ptr<Waiter>& waiter, ScheduleOutcome outcome) {
-  asio::post(waiter->channel.get_executor(),
-             [waiter, boxed = std::make_unique<ScheduleOutcome>(std::move(outcome))]() mutable {
-               waiter->channel.try_send(boost::system::error_code{}, std::move(boxed));
-             });
+  auto boxed = std::make_unique<ScheduleOutcome>(std::move(outcome));
+  if (single_thread_) {  // the channel's executor is this thread's too; it buffers one
+    waiter->channel.try_send(boost::system::error_code{}, std::move(boxed));
+    return;
+  }
+  asio::post(waiter->channel.get_executor(), [waiter, boxed = std::move(boxed)]() mutable {
+    waiter->channel.try_send(boost::system::error_code{}, std::move(boxed));
+  });
 }
 
-SchedulerDriver::SchedulerDriver(asio::io_context& io, std::unique_ptr<sched::Scheduler> scheduler)
-    : strand_(asio::make_strand(io)), scheduler_(std::move(scheduler)), tick_timer_(strand_) {}
+SchedulerDriver::SchedulerDriver(asio::io_context& io, std::unique_ptr<sched::Scheduler> scheduler,
+                                 bool single_thread)
+    : single_thread_(single_thread),
+      io_executor_(io.get_executor()),
+      strand_(single_thread ? asio::any_io_executor(io_executor_)
+                            : asio::any_io_executor(asio::make_strand(io))),
+      scheduler_(std::move(scheduler)),
+      tick_timer_(strand_) {}
+
+bool SchedulerDriver::on_strand_now() const {
+  return single_thread_ && io_executor_.running_in_this_thread();
+}
 
 SchedulerDriver::~SchedulerDriver() = default;
 
@@ -68,6 +83,11 @@ void SchedulerDriver::arm_tick() {
 // finished), and the lambda then lives in Asio's recycled handler memory, not on the heap.
 template <typename Event>
 void SchedulerDriver::post(Event event) {
+  if (on_strand_now()) {
+    event(*scheduler_);
+    apply_actions();
+    return;
+  }
   asio::post(strand_, [this, event = std::move(event)]() mutable {
     event(*scheduler_);
     apply_actions();
@@ -113,11 +133,16 @@ void SchedulerDriver::forget(core::TaskId task) { waiters_.erase(task); }
 asio::awaitable<ScheduleOutcome> SchedulerDriver::schedule(core::TaskSpec task) {
   auto executor = co_await asio::this_coro::executor;
   auto waiter = std::make_shared<Waiter>(executor);
-  asio::post(strand_, [this, waiter, task = std::move(task)]() mutable {
+  post([this, waiter, task = std::move(task)](sched::Scheduler& s) mutable {
     waiters_.emplace(task.id, waiter);
-    scheduler_->submit(std::move(task));
-    apply_actions();
+    s.submit(std::move(task));
   });
+  // Single-threaded, a task the core placed (or rejected) at once is answered at once.
+  BoxedOutcome ready;
+  if (waiter->channel.try_receive(
+          [&ready](boost::system::error_code, BoxedOutcome boxed) { ready = std::move(boxed); })) {
+    co_return unbox(std::move(ready));
+  }
   auto [ec, boxed] = co_await waiter->channel.async_receive(kNoThrow);
   co_return unbox(std::move(boxed));
 }

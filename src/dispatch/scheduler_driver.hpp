@@ -1,12 +1,14 @@
 // Runs the scheduler core for the live gateway: owns it on one strand, turns requests into
 // submit events and waits for their placement, feeds back starts and finishes, and ticks.
 // Every public member may be called from any thread; the core is touched only on the strand.
+// With one I/O thread (`single_thread`) that thread is the strand: an event raised on it is
+// applied at once instead of posted, and a placement made at once is returned at once.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <memory>
 #include <unordered_map>
 
@@ -29,7 +31,9 @@ struct ScheduleOutcome {
 
 class SchedulerDriver {
  public:
-  SchedulerDriver(asio::io_context& io, std::unique_ptr<sched::Scheduler> scheduler);
+  // `single_thread`: `io` is run by one thread only (server.threads: 1).
+  SchedulerDriver(asio::io_context& io, std::unique_ptr<sched::Scheduler> scheduler,
+                  bool single_thread = false);
   ~SchedulerDriver();
 
   // Starts the periodic tick (scheduler.tick); stop() ends it.
@@ -60,7 +64,9 @@ class SchedulerDriver {
 
  private:
   struct Waiter;  // a request waiting for its placement
-  static void deliver(const std::shared_ptr<Waiter>& waiter, ScheduleOutcome outcome);
+  void deliver(const std::shared_ptr<Waiter>& waiter, ScheduleOutcome outcome);
+  // True on the one I/O thread of a single-threaded driver, where the core may be used now.
+  bool on_strand_now() const;
   // Runs event(scheduler) on the strand, then applies the actions it caused.
   template <typename Event>
   void post(Event event);
@@ -68,7 +74,10 @@ class SchedulerDriver {
   void apply_actions();            // REQUIRES: on strand_
   void arm_tick();                 // REQUIRES: on strand_
 
-  asio::strand<asio::io_context::executor_type> strand_;
+  const bool single_thread_;
+  asio::io_context::executor_type io_executor_;
+  // A strand of io_executor_, or io_executor_ itself when single-threaded.
+  asio::any_io_executor strand_;
   std::unique_ptr<sched::Scheduler> scheduler_;
   // Tasks submitted and not yet finished or cancelled, by id.  strand_ only.
   std::unordered_map<core::TaskId, std::shared_ptr<Waiter>> waiters_;
