@@ -11,7 +11,7 @@ packages=(
   g++ cmake ninja-build pkg-config make git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
-  libsqlite3-dev sqlite3 libpq-dev libssl-dev postgresql
+  libsqlite3-dev sqlite3 libpq-dev libssl-dev postgresql libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   tzdata curl procps prometheus etcd-server
   nginx haproxy
