@@ -162,12 +162,14 @@ asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
     co_await respond_error(exchange, core::not_found("no route for " + std::string(path)));
   }
 
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - started)
-                          .count();
-  spdlog::info("request_id={} method={} path={} us={}{}", exchange.request_id(),
-               std::string(bhttp::to_string(method)), std::string(exchange.target_path()), micros,
-               exchange.client_gone() ? " client_gone=1" : "");
+  if (spdlog::should_log(spdlog::level::info)) {  // its arguments cost an allocation
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+    spdlog::info("request_id={} method={} path={} us={}{}", exchange.request_id(),
+                 std::string(bhttp::to_string(method)), std::string(exchange.target_path()), micros,
+                 exchange.client_gone() ? " client_gone=1" : "");
+  }
 }
 
 asio::awaitable<void> Gateway::readyz(http::Exchange& exchange) {
@@ -437,7 +439,8 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
           // A retry goes to another node, and only while the retry budget allows: during
           // an outage retries must not multiply the load.
           retrying = retry_budget_.try_retry();
-          if (!retrying || !core::exclude_node(task, static_cast<std::uint32_t>(node), nodes_.size())) {
+          if (!retrying ||
+              !core::exclude_node(task, static_cast<std::uint32_t>(node), nodes_.size())) {
             counted.status = 503;
             co_await respond_error(
                 exchange,
