@@ -221,15 +221,13 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   began_answer();
 
   if (!continuing) {
+    // The head goes out with the first chunk, in one write.
     bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(status), 11};
     out.set(bhttp::field::content_type, "text/event-stream");
     out.set(bhttp::field::cache_control, "no-cache");
     out.set("x-autoglm-node", node.spec.id);
     for (const auto& [name, value] : extra_headers) out.set(name, value);
-    if (!co_await exchange.begin_stream(std::move(out))) {
-      result.outcome = ProxyOutcome::kClientGone;
-      co_return result;
-    }
+    exchange.prepare_stream(std::move(out));
   } else {
     resumable->splice.begin_continuation(node.spec.id);
   }
@@ -238,12 +236,21 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     std::string_view bytes(chunk.data(), n);
     tokens.feed(bytes);
     if (resumable) bytes = relayed = resumable->splice.relay(bytes);
+    if (parser.is_done()) {
+      // The node's answer is whole: its last bytes and the end of the stream go out in
+      // one write.
+      if (parser.keep_alive()) pool_.release(index, std::move(upstream));
+      co_await exchange.end_stream(bytes);
+      if (exchange.client_gone()) result.outcome = ProxyOutcome::kClientGone;
+      result.output_tokens = tokens.count();
+      result.total = std::chrono::steady_clock::now() - began;
+      co_return result;
+    }
     if (!bytes.empty() && !co_await exchange.write_chunk(bytes)) {
       result.outcome = ProxyOutcome::kClientGone;
       result.total = std::chrono::steady_clock::now() - began;
       co_return result;
     }
-    if (parser.is_done()) break;
     beast::error_code ec;
     next_stream_read();
     std::tie(ec, n) = co_await read_some();
@@ -262,11 +269,6 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       co_return result;
     }
   }
-  if (parser.keep_alive()) pool_.release(index, std::move(upstream));
-  co_await exchange.end_stream();
-  result.output_tokens = tokens.count();
-  result.total = std::chrono::steady_clock::now() - began;
-  co_return result;
 }
 
 }  // namespace autoglm::dispatch

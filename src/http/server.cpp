@@ -74,7 +74,7 @@ asio::awaitable<void> Exchange::respond(unsigned status, std::string body,
   co_await respond(std::move(response));
 }
 
-asio::awaitable<bool> Exchange::begin_stream(bhttp::response<bhttp::empty_body> head) {
+void Exchange::prepare_stream(bhttp::response<bhttp::empty_body> head) {
   responded_ = true;
   streaming_ = true;
   if (draining_ && draining_->load()) keep_alive_ = false;
@@ -85,36 +85,48 @@ asio::awaitable<bool> Exchange::begin_stream(bhttp::response<bhttp::empty_body> 
   for (const auto& [name, value] : extra_headers_) head.set(name, value);
   head.chunked(true);
   stream_status_ = head.result_int();
-  stream_.expires_after(write_timeout_);
-  const beast::error_code ec = co_await write_head(stream_, head.base());
-  if (ec) client_gone_ = true;
+  pending_head_.clear();
+  append_head(pending_head_, head.base());
+}
+
+asio::awaitable<bool> Exchange::begin_stream(bhttp::response<bhttp::empty_body> head) {
+  prepare_stream(std::move(head));
+  co_await send_chunked({}, false);
   co_return !client_gone_;
+}
+
+void Exchange::keep_streamed(std::string_view data) {
+  if (!stream_sink_ || data.empty()) return;
+  if (stream_body_.size() + data.size() > stream_max_bytes_) {
+    stream_sink_ = nullptr;  // too long to show: stop keeping it
+    std::string().swap(stream_body_);
+  } else {
+    stream_body_.append(data);
+  }
+}
+
+asio::awaitable<void> Exchange::send_chunked(std::string_view data, bool last) {
+  stream_.expires_after(write_timeout_);
+  const beast::error_code ec = co_await write_chunked(stream_, pending_head_, data, last);
+  pending_head_.clear();
+  if (ec) client_gone_ = true;
 }
 
 asio::awaitable<bool> Exchange::write_chunk(std::string_view data) {
   if (client_gone_ || data.empty()) co_return !client_gone_;
-  if (stream_sink_) {
-    if (stream_body_.size() + data.size() > stream_max_bytes_) {
-      stream_sink_ = nullptr;  // too long to show: stop keeping it
-      std::string().swap(stream_body_);
-    } else {
-      stream_body_.append(data);
-    }
-  }
-  stream_.expires_after(write_timeout_);
-  const beast::error_code ec = co_await http::write_chunk(stream_, data);
-  if (ec) client_gone_ = true;
+  keep_streamed(data);
+  co_await send_chunked(data, false);
   co_return !client_gone_;
 }
 
-asio::awaitable<void> Exchange::end_stream() {
+asio::awaitable<void> Exchange::end_stream(std::string_view last_data) {
   if (client_gone_) co_return;
-  // Every chunk reached the client: the answer is whole. It is shown before the last
-  // chunk goes out, so a request the client sends once it has read it finds it stored.
+  keep_streamed(last_data);
+  // Every chunk reached the client or goes out now: the answer is whole. It is shown
+  // before the end goes out, so a request the client sends once it has read it finds it
+  // stored.
   if (stream_sink_) stream_sink_(stream_status_, stream_body_);
-  stream_.expires_after(write_timeout_);
-  const beast::error_code ec = co_await write_last_chunk(stream_);
-  if (ec) client_gone_ = true;
+  co_await send_chunked(last_data, true);
 }
 
 // ---- Server ---------------------------------------------------------------------------

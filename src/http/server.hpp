@@ -64,8 +64,12 @@ class Exchange {
 
   // Starts a chunked response; `head` carries status and headers. False if the client left.
   asio::awaitable<bool> begin_stream(bhttp::response<bhttp::empty_body> head);
+  // Starts a chunked response whose head goes out with the first write_chunk() or with
+  // end_stream(), in the same write: for a relay that already holds its first chunk.
+  void prepare_stream(bhttp::response<bhttp::empty_body> head);
   asio::awaitable<bool> write_chunk(std::string_view data);
-  asio::awaitable<void> end_stream();
+  // Ends the stream; `last_data`, when given, is its final chunk, sent in the same write.
+  asio::awaitable<void> end_stream(std::string_view last_data = {});
 
   // Adds a header to whatever answer this exchange sends (respond or begin_stream), e.g.
   // x-ratelimit-* from the front door. Call before the answer starts.
@@ -108,7 +112,12 @@ class Exchange {
   std::function<void(unsigned, const std::string&)> stream_sink_;
   std::size_t stream_max_bytes_ = 0;
   unsigned stream_status_ = 0;
-  std::string stream_body_;  // what was streamed, while stream_sink_ is set
+  std::string stream_body_;   // what was streamed, while stream_sink_ is set
+  std::string pending_head_;  // prepared by prepare_stream(), not yet written
+
+  void keep_streamed(std::string_view data);
+  // Writes the pending head (if any), `data` as a chunk (if any), and the end when `last`.
+  asio::awaitable<void> send_chunked(std::string_view data, bool last);
 };
 
 using Handler = std::function<asio::awaitable<void>(Exchange&)>;

@@ -108,29 +108,17 @@ asio::awaitable<boost::beast::error_code> write_message(
   return write_whole(stream, message);
 }
 
-asio::awaitable<boost::beast::error_code> write_head(boost::beast::tcp_stream& stream,
-                                                     const bhttp::response_header<>& head) {
-  std::string bytes;
-  bytes.reserve(kHeadReserve);
-  append_head(bytes, head);
-  auto [ec, n] = co_await asio::async_write(stream, as_buffer(bytes), kNoThrow);
-  co_return ec;
-}
-
-asio::awaitable<boost::beast::error_code> write_chunk(boost::beast::tcp_stream& stream,
-                                                      std::string_view data) {
-  if (data.empty()) co_return boost::beast::error_code{};
-  char size_line[20];
-  const std::size_t size_length = chunk_size_line(data.size(), size_line);
-  const std::array<asio::const_buffer, 3> buffers{asio::const_buffer(size_line, size_length),
-                                                  as_buffer(data), as_buffer(kCrlf)};
-  auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
-  co_return ec;
-}
-
-asio::awaitable<boost::beast::error_code> write_last_chunk(boost::beast::tcp_stream& stream) {
+asio::awaitable<boost::beast::error_code> write_chunked(boost::beast::tcp_stream& stream,
+                                                        std::string_view head,
+                                                        std::string_view data, bool last) {
   static constexpr std::string_view kLast = "0\r\n\r\n";
-  auto [ec, n] = co_await asio::async_write(stream, as_buffer(kLast), kNoThrow);
+  char size_line[20];
+  const std::size_t size_length = data.empty() ? 0 : chunk_size_line(data.size(), size_line);
+  const std::array<asio::const_buffer, 5> buffers{
+      as_buffer(head), asio::const_buffer(size_line, size_length), as_buffer(data),
+      as_buffer(data.empty() ? std::string_view() : kCrlf),
+      as_buffer(last ? kLast : std::string_view())};
+  auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
   co_return ec;
 }
 

@@ -38,16 +38,14 @@ boost::asio::awaitable<boost::beast::error_code> write_bytes(boost::beast::tcp_s
                                                              std::string_view head,
                                                              std::string_view body);
 
-// Writes the head of a message whose body follows later (e.g. a chunked stream).
-boost::asio::awaitable<boost::beast::error_code> write_head(
-    boost::beast::tcp_stream& stream, const boost::beast::http::response_header<>& head);
-
-// Writes `data` as one chunk of a chunked body; empty data writes nothing (an empty chunk
-// would end the body).
-boost::asio::awaitable<boost::beast::error_code> write_chunk(boost::beast::tcp_stream& stream,
-                                                             std::string_view data);
-// Writes the last chunk, which ends a chunked body (no trailers).
-boost::asio::awaitable<boost::beast::error_code> write_last_chunk(boost::beast::tcp_stream& stream);
+// Writes, in one gathered write: `head` (a start line and fields, as append_head makes them;
+// empty when already sent), `data` as one chunk of a chunked body (nothing when empty: an
+// empty chunk would end the body), and when `last` the last chunk, which ends the body (no
+// trailers). A proxy relaying a stream sends its head with the first chunk and the end with
+// the final one, two writes fewer per stream than one write for each.
+boost::asio::awaitable<boost::beast::error_code> write_chunked(boost::beast::tcp_stream& stream,
+                                                               std::string_view head,
+                                                               std::string_view data, bool last);
 
 // The size line of a chunk ("1a2b\r\n") into `out`; returns its length. REQUIRES: out has
 // room for 16 hex digits and CRLF.

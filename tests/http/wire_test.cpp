@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -77,8 +78,8 @@ TEST(Wire, ChunkSizeLineIsLowercaseHexWithoutLeadingZeros) {
 TEST(Wire, MessagesAndChunksParseBackOverASocket) {
   asio::io_context io;
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  std::string whole_body, streamed_body, streamed_encoding;
-  bool done = false;
+  std::string whole_body, streamed_body, streamed_encoding, one_body, empty_body;
+  bool done = false, empty_done = false;
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
@@ -92,14 +93,26 @@ TEST(Wire, MessagesAndChunksParseBackOverASocket) {
         bhttp::response<bhttp::empty_body> head{bhttp::status::ok, 11};
         head.set(bhttp::field::content_type, "text/event-stream");
         head.chunked(true);
-        const beast::error_code head_ec = co_await write_head(writer, head.base());
+        std::string head_bytes;
+        append_head(head_bytes, head.base());
+        // The head alone, chunks (an empty one writes nothing), then a last chunk with
+        // the end.
+        const beast::error_code head_ec = co_await write_chunked(writer, head_bytes, "", false);
         EXPECT_FALSE(head_ec);
-        for (const char* part : {"data: 1\n\n", "", "data: [DONE]\n\n"}) {
-          const beast::error_code ec = co_await write_chunk(writer, part);
+        for (const char* part : {"data: 1\n\n", ""}) {
+          const beast::error_code ec = co_await write_chunked(writer, "", part, false);
           EXPECT_FALSE(ec);
         }
-        const beast::error_code last_ec = co_await write_last_chunk(writer);
+        const beast::error_code last_ec =
+            co_await write_chunked(writer, "", "data: [DONE]\n\n", true);
         EXPECT_FALSE(last_ec);
+        // A whole stream in one write: head, its only chunk and the end.
+        const beast::error_code one_ec =
+            co_await write_chunked(writer, head_bytes, "data: only\n\n", true);
+        EXPECT_FALSE(one_ec);
+        // A stream that ends without a chunk: head and end.
+        const beast::error_code empty_ec = co_await write_chunked(writer, head_bytes, "", true);
+        EXPECT_FALSE(empty_ec);
       },
       asio::detached);
   asio::co_spawn(
@@ -108,12 +121,17 @@ TEST(Wire, MessagesAndChunksParseBackOverASocket) {
         beast::tcp_stream reader(io);
         co_await reader.async_connect(acceptor.local_endpoint(), asio::use_awaitable);
         beast::flat_buffer buffer;
-        bhttp::response<bhttp::string_body> whole, streamed;
+        bhttp::response<bhttp::string_body> whole, streamed, one, empty;
         co_await bhttp::async_read(reader, buffer, whole, asio::use_awaitable);
         co_await bhttp::async_read(reader, buffer, streamed, asio::use_awaitable);
+        co_await bhttp::async_read(reader, buffer, one, asio::use_awaitable);
+        co_await bhttp::async_read(reader, buffer, empty, asio::use_awaitable);
         whole_body = whole.body();
         streamed_body = streamed.body();
         streamed_encoding = std::string(streamed[bhttp::field::transfer_encoding]);
+        one_body = one.body();
+        empty_body = empty.body();
+        empty_done = empty.chunked();
         done = true;
       },
       asio::detached);
@@ -122,6 +140,43 @@ TEST(Wire, MessagesAndChunksParseBackOverASocket) {
   EXPECT_EQ(whole_body, R"({"ok":true})");
   EXPECT_EQ(streamed_encoding, "chunked");
   EXPECT_EQ(streamed_body, "data: 1\n\ndata: [DONE]\n\n");
+  EXPECT_EQ(one_body, "data: only\n\n");
+  EXPECT_TRUE(empty_done);
+  EXPECT_EQ(empty_body, "");
+}
+
+// The bytes of one gathered write, byte for byte: head, size line, data, CRLF, end.
+TEST(Wire, ChunkedWriteBytes) {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  std::string received;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        beast::tcp_stream writer(co_await acceptor.async_accept(asio::use_awaitable));
+        co_await write_chunked(writer, "HEAD\r\n\r\n", "0123456789abcdef!", true);
+        co_await write_chunked(writer, "", "x", false);
+        co_await write_chunked(writer, "", "", false);  // nothing
+        co_await write_chunked(writer, "", "", true);
+        writer.socket().shutdown(tcp::socket::shutdown_send);
+      },
+      asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        tcp::socket reader(io);
+        co_await reader.async_connect(acceptor.local_endpoint(), asio::use_awaitable);
+        char buf[256];
+        for (;;) {
+          auto [ec, n] = co_await reader.async_read_some(asio::buffer(buf),
+                                                         asio::as_tuple(asio::use_awaitable));
+          received.append(buf, n);
+          if (ec) break;
+        }
+      },
+      asio::detached);
+  io.run_for(std::chrono::seconds(10));
+  EXPECT_EQ(received, "HEAD\r\n\r\n11\r\n0123456789abcdef!\r\n0\r\n\r\n1\r\nx\r\n0\r\n\r\n");
 }
 
 }  // namespace
