@@ -6,8 +6,14 @@
 #       and idle work cancel out. Slow (valgrind): about a minute per mode.
 #   bench/gateway_cost.sh cpu [whole|stream]            user + system CPU µs per request
 #       from /proc, 20,000 requests at 64 in flight.
+#   bench/gateway_cost.sh syscalls [whole|stream]       socket calls per request (strace -c,
+#       2,000 requests at 64 in flight; strace slows the gateway, the counts stay true).
+#   bench/gateway_cost.sh profile [whole|stream]        where the instructions go: callgrind
+#       over 2,000 requests, the gateway's own functions by inclusive cost per request
+#       (start-up included, so read the per-request split, not the total).
 # GATEWAY=path/to/autoglm compares another build's gateway (e.g. an older commit's) against
-# the same backend and load generator (BINARY, default build/autoglm).
+# the same backend and load generator (BINARY, default build/autoglm). PRELOAD=lib.so runs
+# the gateway with that library preloaded (e.g. another malloc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-instructions}"
@@ -42,7 +48,7 @@ load() {  # url requests concurrency
 }
 start_gateway() {  # command prefix...
   rm -f "$work/gateway.port"
-  "$@" "$gateway" serve -c "$work/gateway.yaml" --ready-file "$work/gateway.port" >"$work/gateway.log" 2>&1 &
+  env ${PRELOAD:+LD_PRELOAD=$PRELOAD} "$@" "$gateway" serve -c "$work/gateway.yaml" --ready-file "$work/gateway.port" >"$work/gateway.log" 2>&1 &
   gateway_pid=$!
   pids+=($gateway_pid)
   wait_file "$work/gateway.port"
@@ -63,12 +69,38 @@ case "$what" in
     ;;
   cpu)
     start_gateway
-    ticks() { awk '{print $14 + $15}' "/proc/$gateway_pid/stat"; }
+    ticks() { awk '{print $14, $15}' "/proc/$gateway_pid/stat"; }
     before=$(ticks)
     load "$url" 20000 64
     after=$(ticks)
     sent=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['summary']['sent'])" "$work/bench.json")
-    echo "$mode: $(python3 -c "print(round(($after - $before) * 1e6 / $(getconf CLK_TCK) / $sent, 1))") µs CPU per request ($gateway)"
+    python3 - "$before" "$after" "$(getconf CLK_TCK)" "$sent" "$mode" "$gateway" <<'PY'
+import sys
+(u0, s0), (u1, s1) = (map(int, a.split()) for a in sys.argv[1:3])
+us = lambda t: (t * 1e6 / int(sys.argv[3])) / int(sys.argv[4])
+print(f"{sys.argv[5]}: {us(u1 - u0 + s1 - s0):.1f} µs CPU per request "
+      f"(user {us(u1 - u0):.1f}, system {us(s1 - s0):.1f}) ({sys.argv[6]})")
+PY
     ;;
-  *) echo "usage: $0 instructions|cpu [whole|stream]" >&2; exit 2 ;;
+  syscalls)
+    start_gateway strace -f --seccomp-bpf -c -o "$work/strace.txt" \
+      -e trace=sendmsg,recvmsg,writev,readv,epoll_wait,connect,timerfd_settime
+    load "$url" 2000 64
+    pkill -INT -f "serve -c $work/gateway.yaml" || true  # the gateway; strace then ends
+    wait "$gateway_pid" 2>/dev/null || true
+    sent=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['summary']['sent'])" "$work/bench.json")
+    # strace -c columns: % time, seconds, usecs/call, calls, [errors,] syscall.
+    awk -v n="$sent" -v mode="$mode" '$4 ~ /^[0-9]+$/ && $NF != "total" {
+        printf "%s: %-16s %6.2f per request\n", mode, $NF, $4 / n }' "$work/strace.txt"
+    ;;
+  profile)
+    start_gateway valgrind --tool=callgrind --callgrind-out-file="$work/cg.out"
+    load "$url" 2000 8
+    kill "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true
+    callgrind_annotate --inclusive=yes "$work/cg.out" 2>/dev/null |
+      awk -v n=2050 '/^ *[0-9,]+ \(/ && $4 ~ /^src\// {
+          c = $1; gsub(",", "", c); f = $4; sub(/\(.*/, "", f); if (!(f in seen) && c / n >= 200) {
+            seen[f] = 1; printf "%8.0f  %s\n", c / n, f } }' | sort -rn | head -40
+    ;;
+  *) echo "usage: $0 instructions|cpu|syscalls|profile [whole|stream]" >&2; exit 2 ;;
 esac
