@@ -24,6 +24,18 @@ namespace autoglm::http {
 namespace {
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 using tcp = asio::ip::tcp;
+
+// What the head of every answer carries, whole or streamed: the request's HTTP version,
+// keep-alive, the server's name, the request id, and the headers added to the exchange.
+template <class Message>
+void stamp_head(Message& head, unsigned version, bool keep_alive, const std::string& request_id,
+                const std::vector<std::pair<std::string, std::string>>& extra_headers) {
+  head.version(version);
+  head.keep_alive(keep_alive);
+  head.set(bhttp::field::server, "autoglm");
+  head.set("x-request-id", request_id);
+  for (const auto& [name, value] : extra_headers) head.set(name, value);
+}
 }  // namespace
 
 std::string make_request_id() {
@@ -54,11 +66,7 @@ std::string_view Exchange::target_path() const {
 asio::awaitable<void> Exchange::respond(Response response) {
   responded_ = true;
   if (draining_ && draining_->load()) keep_alive_ = false;
-  response.version(request_.version());
-  response.keep_alive(keep_alive_);
-  response.set(bhttp::field::server, "autoglm");
-  response.set("x-request-id", request_id_);
-  for (const auto& [name, value] : extra_headers_) response.set(name, value);
+  stamp_head(response, request_.version(), keep_alive_, request_id_, extra_headers_);
   if (answer_sink_) answer_sink_(response.result_int(), response.body());
   response.prepare_payload();
   stream_.expires_after(write_timeout_);
@@ -78,11 +86,7 @@ void Exchange::prepare_stream(bhttp::response<bhttp::empty_body> head) {
   responded_ = true;
   streaming_ = true;
   if (draining_ && draining_->load()) keep_alive_ = false;
-  head.version(request_.version());
-  head.keep_alive(keep_alive_);
-  head.set(bhttp::field::server, "autoglm");
-  head.set("x-request-id", request_id_);
-  for (const auto& [name, value] : extra_headers_) head.set(name, value);
+  stamp_head(head, request_.version(), keep_alive_, request_id_, extra_headers_);
   head.chunked(true);
   stream_status_ = head.result_int();
   pending_head_.clear();
