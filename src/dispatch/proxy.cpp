@@ -14,6 +14,7 @@
 #include "dispatch/stream_splice.hpp"
 #include "dispatch/token_counter.hpp"
 #include "dispatch/upstream_request.hpp"
+#include "http/deadline.hpp"
 #include "http/parse_buffered.hpp"
 #include "http/wire.hpp"
 
@@ -63,6 +64,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   const auto stopped = [stop] { return stop != nullptr && stop->stop_requested(); };
   if (stopped()) co_return ProxyResult{ProxyOutcome::kStopped, 0};
   const auto executor = co_await asio::this_coro::executor;
+  http::Deadline& deadline = exchange.deadline();
   NodeState& node = nodes_.at(index);
   const bool continuing = resumable != nullptr && !resumable->body.empty();
   const std::string_view request_body =
@@ -77,11 +79,8 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   Upstream upstream;
   beast::error_code failure;  // why the last attempt failed, when it did
   const auto first_byte_budget = std::min(timeouts.first_byte, timeouts.total);
-  // What is left of the total, and for a stream's next read at most the idle timeout.
-  const auto time_left = [&] {
-    return std::max(core::Duration(std::chrono::milliseconds(1)),
-                    timeouts.total - (std::chrono::steady_clock::now() - began));
-  };
+  const auto total_by = began + timeouts.total;
+  auto first_byte_by = began + first_byte_budget;  // the request sent -> the first event
 
   // A pooled connection the node closed meanwhile fails before any byte of an answer:
   // then one fresh connection is tried before the node is called unreachable.
@@ -92,15 +91,17 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (!upstream.stream) break;
     if (stop) stop->attach(executor, upstream.stream.get());
     if (stopped()) break;
-    upstream.stream->expires_after(first_byte_budget);
+    first_byte_by = std::chrono::steady_clock::now() + first_byte_budget;
+    auto armed = deadline.arm(upstream.stream->socket(), first_byte_by);
     const beast::error_code wec =
-        co_await http::write_bytes(*upstream.stream, request_head, request_body);
+        deadline.explain(co_await http::write_bytes(*upstream.stream, request_head, request_body));
     failure = wec;
     if (!wec) {
       parser_slot.emplace();
       parser_slot->body_limit(boost::none);
       auto [rec, rn] =
           co_await bhttp::async_read_header(*upstream.stream, buffer, *parser_slot, kNoThrow);
+      rec = deadline.explain(rec);
       if (!rec) break;
       failure = rec;
       spdlog::debug("request {}: node {} read failed: {}", exchange.request_id(), node.spec.id,
@@ -146,15 +147,19 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   // and only when that is nothing, one read from the node (then again what it brought
   // beyond the first piece). The parser hands over one chunk of a chunked answer at a
   // time, and a node streams each event as a chunk: read chunk by chunk, a read that
-  // brought five events would become five writes to the client.
-  auto read_some = [&]() -> asio::awaitable<std::pair<beast::error_code, std::size_t>> {
+  // brought five events would become five writes to the client. A read from the node
+  // fails with beast::error::timeout when it has not ended by `until`.
+  auto read_some = [&](http::Deadline::Clock::time_point until)
+      -> asio::awaitable<std::pair<beast::error_code, std::size_t>> {
     auto& body = parser.get().body();
     body.data = chunk.data();
     body.size = chunk.size();
     beast::error_code ec = http::parse_buffered(parser, buffer);
     if (!ec && body.size == chunk.size() && !parser.is_done()) {
       std::size_t n = 0;
+      auto armed = deadline.arm(upstream.stream->socket(), until);
       std::tie(ec, n) = co_await bhttp::async_read_some(*upstream.stream, buffer, parser, kNoThrow);
+      ec = deadline.explain(ec);
       if (ec == bhttp::error::need_buffer) ec = {};
       if (!ec) ec = http::parse_buffered(parser, buffer);
     }
@@ -165,21 +170,20 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (on_first_byte) on_first_byte();
   };
 
-  const auto rest_of_response = [&] { upstream.stream->expires_after(time_left()); };
-  const auto next_stream_read = [&] {
-    upstream.stream->expires_after(std::min(timeouts.idle_stream, time_left()));
+  // A stream's next event comes within the idle timeout, and before the total runs out.
+  const auto next_event_by = [&] {
+    return std::min(std::chrono::steady_clock::now() + timeouts.idle_stream, total_by);
   };
   if (!is_event_stream(head)) {
     if (stop) stop->detach();
     nodes_.mark_ok(index);
-    rest_of_response();
     began_answer();
     http::Response response{static_cast<bhttp::status>(status), 11};
     response.set(bhttp::field::content_type, head[bhttp::field::content_type]);
     response.set("x-autoglm-node", node.spec.id);
     for (const auto& [name, value] : extra_headers) response.set(name, value);
     while (!parser.is_done()) {
-      auto [ec, n] = co_await read_some();
+      auto [ec, n] = co_await read_some(total_by);
       if (ec) {
         nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
         ProxyResult unreachable{ProxyOutcome::kNodeUnreachable, 0};
@@ -201,7 +205,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   // can still move it elsewhere, and the first event is the true time to first token.
   std::size_t first_n = 0;
   while (first_n == 0 && !parser.is_done()) {
-    auto [ec, n] = co_await read_some();
+    auto [ec, n] = co_await read_some(first_byte_by);
     if (ec) {
       const bool was_stopped = stopped();
       if (stop) stop->detach();
@@ -252,8 +256,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       co_return result;
     }
     beast::error_code ec;
-    next_stream_read();
-    std::tie(ec, n) = co_await read_some();
+    std::tie(ec, n) = co_await read_some(next_event_by());
     if (ec) {
       spdlog::warn("request {}: stream from node {} broke: {}", exchange.request_id(), node.spec.id,
                    ec.message());

@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -49,9 +50,11 @@ std::string make_request_id() {
 
 // ---- Exchange -------------------------------------------------------------------------
 
-Exchange::Exchange(beast::tcp_stream& stream, Request& request, std::string request_id,
-                   const std::atomic<bool>* draining, std::chrono::milliseconds write_timeout)
+Exchange::Exchange(beast::tcp_stream& stream, Deadline& deadline, Request& request,
+                   std::string request_id, const std::atomic<bool>* draining,
+                   std::chrono::milliseconds write_timeout)
     : stream_(stream),
+      deadline_(deadline),
       request_(request),
       request_id_(std::move(request_id)),
       keep_alive_(request.keep_alive()),
@@ -69,7 +72,7 @@ asio::awaitable<void> Exchange::respond(Response response) {
   stamp_head(response, request_.version(), keep_alive_, request_id_, extra_headers_);
   if (answer_sink_) answer_sink_(response.result_int(), response.body());
   response.prepare_payload();
-  stream_.expires_after(write_timeout_);
+  auto armed = deadline_.arm(stream_.socket(), write_timeout_);
   const beast::error_code ec = co_await write_message(stream_, response);
   if (ec) client_gone_ = true;
 }
@@ -84,7 +87,6 @@ asio::awaitable<void> Exchange::respond(unsigned status, std::string body,
 
 void Exchange::prepare_stream(bhttp::response<bhttp::empty_body> head) {
   responded_ = true;
-  streaming_ = true;
   if (draining_ && draining_->load()) keep_alive_ = false;
   stamp_head(head, request_.version(), keep_alive_, request_id_, extra_headers_);
   head.chunked(true);
@@ -110,7 +112,7 @@ void Exchange::keep_streamed(std::string_view data) {
 }
 
 asio::awaitable<void> Exchange::send_chunked(std::string_view data, bool last) {
-  stream_.expires_after(write_timeout_);
+  auto armed = deadline_.arm(stream_.socket(), write_timeout_);
   const beast::error_code ec = co_await write_chunked(stream_, pending_head_, data, last);
   pending_head_.clear();
   if (ec) client_gone_ = true;
@@ -214,19 +216,21 @@ struct SessionContext {
   std::shared_ptr<std::atomic<std::size_t>> connections;
 };
 
-asio::awaitable<void> reject(beast::tcp_stream& stream, unsigned status, std::string_view why) {
+asio::awaitable<void> reject(beast::tcp_stream& stream, Deadline& deadline, unsigned status,
+                             std::string_view why) {
   Response response{static_cast<bhttp::status>(status), 11};
   response.set(bhttp::field::content_type, "application/json");
   response.set(bhttp::field::connection, "close");
   response.body() = std::string(R"({"error":{"message":")") + std::string(why) +
                     R"(","type":"invalid_request_error","param":null,"code":null}})";
   response.prepare_payload();
-  stream.expires_after(std::chrono::seconds(5));
+  auto armed = deadline.arm(stream.socket(), std::chrono::seconds(5));
   co_await write_message(stream, response);
 }
 
 asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionContext> ctx) {
   beast::tcp_stream stream(std::move(socket));
+  Deadline deadline(co_await asio::this_coro::executor);
   auto session = std::make_shared<Server::Shared::Session>();
   session->stream = &stream;
   session->strand = co_await asio::this_coro::executor;
@@ -245,7 +249,7 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
     if (ctx->shared->draining) break;
     if (buffer.size() == 0) {
       // Wait for the first byte of the next request under the idle timeout.
-      stream.expires_after(opt.idle_timeout);
+      auto armed = deadline.arm(stream.socket(), opt.idle_timeout);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kNoThrow);
       if (ec) break;
       buffer.commit(n);
@@ -259,22 +263,23 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
     // (under the header timeout) only for what is missing.
     beast::error_code hec = parse_buffered(parser, buffer);
     if (!hec && !parser.is_header_done()) {
-      stream.expires_after(opt.header_timeout);
+      auto armed = deadline.arm(stream.socket(), opt.header_timeout);
       std::tie(hec, std::ignore) =
           co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+      hec = deadline.explain(hec);
     }
     if (hec == bhttp::error::header_limit) {
-      co_await reject(stream, 431, "request header fields too large");
+      co_await reject(stream, deadline, 431, "request header fields too large");
       break;
     }
     if (hec == bhttp::error::body_limit) {  // a declared Content-Length over the limit
-      co_await reject(stream, 413, "request body larger than server.max-body-bytes");
+      co_await reject(stream, deadline, 413, "request body larger than server.max-body-bytes");
       break;
     }
     if (hec) {
       if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream &&
           hec != asio::error::eof) {
-        co_await reject(stream, 400, "malformed HTTP request");
+        co_await reject(stream, deadline, 400, "malformed HTTP request");
       }
       break;
     }
@@ -282,27 +287,26 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
     // proxy in front may frame the same bytes differently (request smuggling). RFC 9112
     // 6.3: answer 400 and close.
     if (parser.get().count(bhttp::field::transfer_encoding) > 0 && !parser.chunked()) {
-      co_await reject(stream, 400, "Transfer-Encoding must end with chunked");
+      co_await reject(stream, deadline, 400, "Transfer-Encoding must end with chunked");
       break;
     }
     beast::error_code bec = parse_buffered(parser, buffer);
     if (!bec && !parser.is_done()) {
-      stream.expires_after(opt.header_timeout);
+      auto armed = deadline.arm(stream.socket(), opt.header_timeout);
       std::tie(bec, std::ignore) = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
     }
     if (bec == bhttp::error::body_limit) {
-      co_await reject(stream, 413, "request body larger than server.max-body-bytes");
+      co_await reject(stream, deadline, 413, "request body larger than server.max-body-bytes");
       break;
     }
     if (bec) break;
-    stream.expires_never();
 
     Request request = parser.release();
     auto incoming_id = request["x-request-id"];
     std::string request_id = incoming_id.empty() || incoming_id.size() > 128
                                  ? make_request_id()
                                  : std::string(incoming_id);
-    Exchange exchange(stream, request, std::move(request_id), &ctx->shared->draining,
+    Exchange exchange(stream, deadline, request, std::move(request_id), &ctx->shared->draining,
                       opt.idle_timeout);
     ++*ctx->in_flight;
     try {

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/deadline.hpp"
+
 namespace autoglm::http {
 
 namespace asio = boost::asio;
@@ -48,7 +50,8 @@ struct ServerOptions {
 // touch it only from the handler it is passed to.
 class Exchange {
  public:
-  Exchange(beast::tcp_stream& stream, Request& request, std::string request_id,
+  // `deadline` bounds every write to the client (by `write_timeout`).
+  Exchange(beast::tcp_stream& stream, Deadline& deadline, Request& request, std::string request_id,
            const std::atomic<bool>* draining = nullptr,
            std::chrono::milliseconds write_timeout = std::chrono::seconds(60));
 
@@ -92,6 +95,10 @@ class Exchange {
     stream_max_bytes_ = max_bytes;
   }
 
+  // The connection's deadline, free while the handler runs: a handler bounds its own
+  // reads and writes with it (e.g. to the node it relays), one armed span at a time.
+  Deadline& deadline() { return deadline_; }
+
   bool responded() const { return responded_; }
   bool client_gone() const { return client_gone_; }
   // Whether the connection can serve another request after this one.
@@ -99,10 +106,10 @@ class Exchange {
 
  private:
   beast::tcp_stream& stream_;
+  Deadline& deadline_;
   Request& request_;
   std::string request_id_;
   bool responded_ = false;
-  bool streaming_ = false;
   bool client_gone_ = false;
   bool keep_alive_ = true;
   const std::atomic<bool>* draining_;
