@@ -6,6 +6,7 @@
 #include "cache/cache_policy.hpp"
 #include "cache/sse_assemble.hpp"
 #include "cache/sse_replay.hpp"
+#include "http/header_value.hpp"
 #include "http/server.hpp"
 
 namespace autoglm::api {
@@ -13,11 +14,6 @@ namespace autoglm::api {
 namespace json = boost::json;
 
 namespace {
-
-std::string_view header(const http::Request& request, std::string_view name) {
-  auto value = request[name];
-  return {value.data(), value.size()};
-}
 
 bool wants_usage(const json::object& body) {
   const auto* options = body.if_contains("stream_options");
@@ -82,7 +78,7 @@ boost::asio::awaitable<bool> AnswerCache::serve(http::Exchange& exchange, std::s
   const auto state = state_.load();
   if (!state->cache) co_return false;
   const http::Request& request = exchange.request();
-  const std::string_view opt_in = header(request, "x-autoglm-cache");
+  const std::string_view opt_in = http::header_value(request, "x-autoglm-cache");
   // Most requests are not deterministic: skip the JSON parse when they cannot be.
   if (opt_in != "1" && request.body().find("\"temperature\"") == std::string::npos) {
     co_return false;
@@ -91,7 +87,8 @@ boost::asio::awaitable<bool> AnswerCache::serve(http::Exchange& exchange, std::s
   json::value parsed = json::parse(request.body(), ec);
   if (ec || !parsed.is_object()) co_return false;  // the request parser reports it
   const json::object& body = parsed.as_object();
-  const cache::CachePlan plan = cache::plan_cache(body, {header(request, "cache-control"), opt_in});
+  const cache::CachePlan plan =
+      cache::plan_cache(body, {http::header_value(request, "cache-control"), opt_in});
   if (!plan.lookup && !plan.store) co_return false;
 
   const cache::CacheKey key = cache::make_cache_key(tenant, route, body);

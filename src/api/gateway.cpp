@@ -21,6 +21,7 @@
 #include "api/upstream_limits.hpp"
 #include "dispatch/continuation.hpp"
 #include "http/errors.hpp"
+#include "http/header_value.hpp"
 
 namespace autoglm::api {
 
@@ -42,11 +43,6 @@ asio::awaitable<void> respond_error(http::Exchange& exchange, const Status& stat
   }
   response.body() = http::openai_error_body(status);
   co_await exchange.respond(std::move(response));
-}
-
-std::string_view header(const http::Request& request, std::string_view name) {
-  auto value = request[name];
-  return {value.data(), value.size()};
 }
 
 }  // namespace
@@ -133,8 +129,8 @@ asio::awaitable<void> Gateway::handle(http::Exchange& exchange) {
   }
 
   RequestContext context;
-  const std::string_view authorization = header(exchange.request(), "authorization");
-  const std::string_view on_behalf_of = header(exchange.request(), kOnBehalfOfHeader);
+  const std::string_view authorization = http::header_value(exchange.request(), "authorization");
+  const std::string_view on_behalf_of = http::header_value(exchange.request(), kOnBehalfOfHeader);
   GuardVerdict verdict = hardening_->guard().check(authorization, path, context, on_behalf_of);
   // An unknown key may have just been made on another replica: read the store and retry.
   if (verdict.status.code() == core::ErrorCode::kUnauthenticated &&
@@ -289,8 +285,8 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
                     : route == "/v1/embeddings"     ? core::TaskKind::kEmbedding
                                                     : core::TaskKind::kCompletion;
   parse::RequestMeta meta;
-  meta.priority_header = header(request, "x-autoglm-priority");
-  meta.deadline_header = header(request, "x-autoglm-deadline-ms");
+  meta.priority_header = http::header_value(request, "x-autoglm-priority");
+  meta.deadline_header = http::header_value(request, "x-autoglm-deadline-ms");
   meta.tenant = context.tenant;
   if (context.default_priority >= 0) {
     meta.default_class = core::priority_class_for_level(context.default_priority);
@@ -301,7 +297,7 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     co_return;
   }
   core::TaskSpec task = std::move(parsed).value();
-  if (const auto prefer = header(request, "x-autoglm-prefer-node"); !prefer.empty()) {
+  if (const auto prefer = http::header_value(request, "x-autoglm-prefer-node"); !prefer.empty()) {
     // An unknown id (a node since removed) is no hint at all.
     if (const auto index = nodes_.find(prefer))
       task.preferred_node = static_cast<std::uint32_t>(*index);
@@ -329,7 +325,8 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     co_return;
   }
   auto subset = hardening_->place_task(
-      context, task, [&request](std::string_view name) { return header(request, name); }, nodes_);
+      context, task,
+      [&request](std::string_view name) { return http::header_value(request, name); }, nodes_);
   if (!subset) {
     counted.status = http::http_status_for(subset.status().code());
     co_await respond_error(exchange, subset.status(), std::chrono::seconds(1));
@@ -345,12 +342,13 @@ asio::awaitable<void> Gateway::completions(http::Exchange& exchange, std::string
     std::int64_t actual = 0;  // nothing generated unless a node answered
     ~SettleTokens() { guard.settle_tokens(tenant, estimated, actual); }
   } tokens{hardening_->guard(), context.tenant, task.input_tokens + task.max_output_tokens};
-  const bool explain = header(request, "x-autoglm-explain") == "1";
+  const bool explain = http::header_value(request, "x-autoglm-explain") == "1";
   const std::shared_ptr<const UpstreamPolicy> upstream = upstream_.load();
-  auto timeouts = limits::apply_overrides(
-      upstream->timeouts, route,
-      {header(request, "x-autoglm-timeout-ms"), header(request, "x-autoglm-first-byte-timeout-ms"),
-       header(request, "x-autoglm-idle-timeout-ms")});
+  auto timeouts =
+      limits::apply_overrides(upstream->timeouts, route,
+                              {http::header_value(request, "x-autoglm-timeout-ms"),
+                               http::header_value(request, "x-autoglm-first-byte-timeout-ms"),
+                               http::header_value(request, "x-autoglm-idle-timeout-ms")});
   if (!timeouts) {
     counted.status = 400;
     co_await respond_error(exchange, timeouts.status());

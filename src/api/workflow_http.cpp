@@ -4,6 +4,7 @@
 
 #include "api/workflow_json.hpp"
 #include "http/errors.hpp"
+#include "http/header_value.hpp"
 
 namespace autoglm::api::workflow_http {
 
@@ -20,8 +21,7 @@ asio::awaitable<void> respond_error(http::Exchange& exchange, const core::Status
 }
 
 std::string header(const http::Exchange& exchange, std::string_view name) {
-  auto value = exchange.request()[name];
-  return std::string(value.data(), value.size());
+  return std::string(http::header_value(exchange.request(), name));
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include "dispatch/token_counter.hpp"
 #include "dispatch/upstream_request.hpp"
 #include "http/deadline.hpp"
+#include "http/header_value.hpp"
 #include "http/parse_buffered.hpp"
 #include "http/wire.hpp"
 
@@ -31,7 +32,7 @@ constexpr std::string_view kBrokenStreamEvent =
     "data: [DONE]\n\n";
 
 bool is_event_stream(const bhttp::response_header<>& head) {
-  return head[bhttp::field::content_type].starts_with("text/event-stream");
+  return http::header_value(head, "content-type").starts_with("text/event-stream");
 }
 
 monitor::RequestOutcome failure_outcome(const beast::error_code& ec) {
@@ -70,10 +71,11 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   const std::string_view request_body =
       continuing ? resumable->body : std::string_view(exchange.request().body());
   const auto& in = exchange.request();
-  const std::string request_head = upstream_head(
-      node, upstream_target,
-      {in[bhttp::field::accept], in[bhttp::field::authorization], exchange.request_id()},
-      request_body.size());
+  const std::string request_head =
+      upstream_head(node, upstream_target,
+                    {http::header_value(in, "accept"), http::header_value(in, "authorization"),
+                     exchange.request_id()},
+                    request_body.size());
   beast::flat_buffer buffer;
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_slot;
   Upstream upstream;
@@ -179,7 +181,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     nodes_.mark_ok(index);
     began_answer();
     http::Response response{static_cast<bhttp::status>(status), 11};
-    response.set(bhttp::field::content_type, head[bhttp::field::content_type]);
+    response.set(bhttp::field::content_type, http::header_value(head, "content-type"));
     response.set("x-autoglm-node", node.spec.id);
     for (const auto& [name, value] : extra_headers) response.set(name, value);
     while (!parser.is_done()) {

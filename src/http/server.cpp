@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "http/header_value.hpp"
 #include "http/parse_buffered.hpp"
 #include "http/wire.hpp"
 
@@ -302,7 +303,7 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
     if (bec) break;
 
     Request request = parser.release();
-    auto incoming_id = request["x-request-id"];
+    const std::string_view incoming_id = header_value(request, "x-request-id");
     std::string request_id = incoming_id.empty() || incoming_id.size() > 128
                                  ? make_request_id()
                                  : std::string(incoming_id);
