@@ -24,6 +24,7 @@ namespace autoglm::dispatch {
 namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 constexpr std::string_view kBrokenStreamEvent =
@@ -90,19 +91,19 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     upstream = co_await pool_.acquire(
         index, attempt == 0,
         std::chrono::duration_cast<std::chrono::milliseconds>(timeouts.connect));
-    if (!upstream.stream) break;
-    if (stop) stop->attach(executor, upstream.stream.get());
+    if (!upstream.socket) break;
+    if (stop) stop->attach(executor, upstream.socket.get());
     if (stopped()) break;
     first_byte_by = std::chrono::steady_clock::now() + first_byte_budget;
-    auto armed = deadline.arm(upstream.stream->socket(), first_byte_by);
+    auto armed = deadline.arm(*upstream.socket, first_byte_by);
     const beast::error_code wec =
-        deadline.explain(co_await http::write_bytes(*upstream.stream, request_head, request_body));
+        deadline.explain(co_await http::write_bytes(*upstream.socket, request_head, request_body));
     failure = wec;
     if (!wec) {
       parser_slot.emplace();
       parser_slot->body_limit(boost::none);
       auto [rec, rn] =
-          co_await bhttp::async_read_header(*upstream.stream, buffer, *parser_slot, kNoThrow);
+          co_await bhttp::async_read_header(*upstream.socket, buffer, *parser_slot, kNoThrow);
       rec = deadline.explain(rec);
       if (!rec) break;
       failure = rec;
@@ -111,15 +112,15 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       if (rec == beast::error::timeout) break;  // a node that hangs is not asked twice
     }
     if (stop) stop->detach();
-    upstream.stream.reset();
+    upstream.socket.reset();
     buffer.clear();
     if (!upstream.reused || stopped()) break;
   }
-  if (stopped() && !(upstream.stream && parser_slot && parser_slot->is_header_done())) {
+  if (stopped() && !(upstream.socket && parser_slot && parser_slot->is_header_done())) {
     if (stop) stop->detach();
     co_return ProxyResult{ProxyOutcome::kStopped, 0};
   }
-  if (!upstream.stream) {
+  if (!upstream.socket) {
     if (stop) stop->detach();
     nodes_.mark_failed(index, std::chrono::steady_clock::now(), options_.failure_backoff);
     pool_.drop(index);
@@ -159,8 +160,8 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     beast::error_code ec = http::parse_buffered(parser, buffer);
     if (!ec && body.size == chunk.size() && !parser.is_done()) {
       std::size_t n = 0;
-      auto armed = deadline.arm(upstream.stream->socket(), until);
-      std::tie(ec, n) = co_await bhttp::async_read_some(*upstream.stream, buffer, parser, kNoThrow);
+      auto armed = deadline.arm(*upstream.socket, until);
+      std::tie(ec, n) = co_await bhttp::async_read_some(*upstream.socket, buffer, parser, kNoThrow);
       ec = deadline.explain(ec);
       if (ec == bhttp::error::need_buffer) ec = {};
       if (!ec) ec = http::parse_buffered(parser, buffer);

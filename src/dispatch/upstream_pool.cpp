@@ -1,8 +1,13 @@
 #include "dispatch/upstream_pool.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <tuple>
+
+#include "http/deadline.hpp"
 
 namespace autoglm::dispatch {
 
@@ -26,31 +31,34 @@ asio::awaitable<Upstream> UpstreamPool::acquire(std::size_t index, bool allow_re
     NodePool& idle = pool(index);
     std::unique_lock lock(idle.mu);
     while (!idle.idle.empty()) {
-      auto stream = std::move(idle.idle.back());
+      auto socket = std::move(idle.idle.back());
       idle.idle.pop_back();
-      if (stream->socket().is_open()) co_return Upstream{std::move(stream), true};
+      if (socket->is_open()) co_return Upstream{std::move(socket), true};
     }
   }
   NodeState& node = nodes_.at(index);
   asio::ip::tcp::resolver resolver(io_);
   auto [rec, endpoints] = co_await resolver.async_resolve(node.host, node.port, kNoThrow);
   if (rec) co_return Upstream{};
-  auto stream = std::make_unique<beast::tcp_stream>(io_);
-  stream->expires_after(connect_timeout.count() > 0 ? connect_timeout : connect_timeout_);
-  auto [cec, ep] = co_await stream->async_connect(endpoints, kNoThrow);
+  auto socket = std::make_unique<asio::ip::tcp::socket>(io_);
+  boost::system::error_code cec;
+  {
+    http::Deadline deadline(co_await asio::this_coro::executor);
+    auto armed =
+        deadline.arm(*socket, connect_timeout.count() > 0 ? connect_timeout : connect_timeout_);
+    std::tie(cec, std::ignore) = co_await asio::async_connect(*socket, endpoints, kNoThrow);
+  }
   if (cec) co_return Upstream{};
-  stream->expires_never();
-  beast::error_code ignored;
-  stream->socket().set_option(asio::ip::tcp::no_delay(true), ignored);
-  co_return Upstream{std::move(stream), false};
+  boost::system::error_code ignored;
+  socket->set_option(asio::ip::tcp::no_delay(true), ignored);
+  co_return Upstream{std::move(socket), false};
 }
 
 void UpstreamPool::release(std::size_t index, Upstream upstream) {
-  if (!upstream.stream || !upstream.stream->socket().is_open()) return;
-  upstream.stream->expires_never();
+  if (!upstream.socket || !upstream.socket->is_open()) return;
   NodePool& idle = pool(index);
   std::lock_guard lock(idle.mu);
-  if (idle.idle.size() < max_idle_) idle.idle.push_back(std::move(upstream.stream));
+  if (idle.idle.size() < max_idle_) idle.idle.push_back(std::move(upstream.socket));
 }
 
 void UpstreamPool::drop(std::size_t index) {

@@ -4,7 +4,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -15,12 +15,11 @@
 namespace autoglm::dispatch {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 
 // A connection on loan; give it back with UpstreamPool::release when the exchange on it
 // ended cleanly, or let it go out of scope to close it.
 struct Upstream {
-  std::unique_ptr<beast::tcp_stream> stream;
+  std::unique_ptr<asio::ip::tcp::socket> socket;
   bool reused = false;  // came from the pool (may have been closed by the node meanwhile)
 };
 
@@ -30,7 +29,7 @@ class UpstreamPool {
                std::size_t max_idle_per_node);
 
   // A pooled connection to node `index` when there is one, else a new one, connected
-  // within `connect_timeout` (0: the pool's own). Returns an empty stream when the node
+  // within `connect_timeout` (0: the pool's own). Returns no socket when the node
   // cannot be reached (connect failed or timed out).
   asio::awaitable<Upstream> acquire(std::size_t index, bool allow_reuse = true,
                                     std::chrono::milliseconds connect_timeout = {});
@@ -41,7 +40,7 @@ class UpstreamPool {
  private:
   struct NodePool {
     std::mutex mu;
-    std::vector<std::unique_ptr<beast::tcp_stream>> idle;
+    std::vector<std::unique_ptr<asio::ip::tcp::socket>> idle;
   };
   NodePool& pool(std::size_t index);  // grows with the node set
   asio::io_context& io_;

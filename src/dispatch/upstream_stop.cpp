@@ -1,7 +1,7 @@
 #include "dispatch/upstream_stop.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 namespace autoglm::dispatch {
 
@@ -17,10 +17,10 @@ void UpstreamStop::request_stop() {
   }
   if (!target) return;
   boost::asio::post(executor, [target] {
-    if (target->stream == nullptr) return;  // detached meanwhile: the request moved on
-    boost::beast::error_code ignored;
-    target->stream->socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    target->stream->socket().close(ignored);
+    if (target->socket == nullptr) return;  // detached meanwhile: the request moved on
+    boost::system::error_code ignored;
+    target->socket->shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    target->socket->close(ignored);
   });
 }
 
@@ -30,15 +30,15 @@ bool UpstreamStop::stop_requested() const {
 }
 
 void UpstreamStop::attach(boost::asio::any_io_executor executor,
-                          boost::beast::tcp_stream* stream) {
+                          boost::asio::ip::tcp::socket* socket) {
   std::lock_guard lock(mu_);
   executor_ = std::move(executor);
-  target_ = std::make_shared<Target>(Target{stream});
+  target_ = std::make_shared<Target>(Target{socket});
 }
 
 void UpstreamStop::detach() {
   std::lock_guard lock(mu_);
-  if (target_) target_->stream = nullptr;
+  if (target_) target_->socket = nullptr;
   target_.reset();
 }
 

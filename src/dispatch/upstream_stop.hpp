@@ -3,12 +3,11 @@
 // request_stop() may be called from any thread; attach/detach only from the forwarding coroutine.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <functional>
 #include <memory>
 #include <mutex>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 namespace autoglm::dispatch {
 
@@ -18,14 +17,14 @@ class UpstreamStop {
   void request_stop();
   bool stop_requested() const;
 
-  // While attached, a stop request closes `stream` on `executor` (the forwarding
-  // coroutine's executor, so the close is serialised with its own use of the stream).
-  void attach(boost::asio::any_io_executor executor, boost::beast::tcp_stream* stream);
+  // While attached, a stop request closes `socket` on `executor` (the forwarding
+  // coroutine's executor, so the close is serialised with its own use of the socket).
+  void attach(boost::asio::any_io_executor executor, boost::asio::ip::tcp::socket* socket);
   void detach();
 
  private:
   struct Target {
-    boost::beast::tcp_stream* stream = nullptr;  // touched only on `executor`
+    boost::asio::ip::tcp::socket* socket = nullptr;  // touched only on `executor`
   };
   mutable std::mutex mu_;
   bool stopped_ = false;

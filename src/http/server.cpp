@@ -51,10 +51,10 @@ std::string make_request_id() {
 
 // ---- Exchange -------------------------------------------------------------------------
 
-Exchange::Exchange(beast::tcp_stream& stream, Deadline& deadline, Request& request,
+Exchange::Exchange(tcp::socket& socket, Deadline& deadline, Request& request,
                    std::string request_id, const std::atomic<bool>* draining,
                    std::chrono::milliseconds write_timeout)
-    : stream_(stream),
+    : socket_(socket),
       deadline_(deadline),
       request_(request),
       request_id_(std::move(request_id)),
@@ -73,8 +73,8 @@ asio::awaitable<void> Exchange::respond(Response response) {
   stamp_head(response, request_.version(), keep_alive_, request_id_, extra_headers_);
   if (answer_sink_) answer_sink_(response.result_int(), response.body());
   response.prepare_payload();
-  auto armed = deadline_.arm(stream_.socket(), write_timeout_);
-  const beast::error_code ec = co_await write_message(stream_, response);
+  auto armed = deadline_.arm(socket_, write_timeout_);
+  const beast::error_code ec = co_await write_message(socket_, response);
   if (ec) client_gone_ = true;
 }
 
@@ -113,8 +113,8 @@ void Exchange::keep_streamed(std::string_view data) {
 }
 
 asio::awaitable<void> Exchange::send_chunked(std::string_view data, bool last) {
-  auto armed = deadline_.arm(stream_.socket(), write_timeout_);
-  const beast::error_code ec = co_await write_chunked(stream_, pending_head_, data, last);
+  auto armed = deadline_.arm(socket_, write_timeout_);
+  const beast::error_code ec = co_await write_chunked(socket_, pending_head_, data, last);
   pending_head_.clear();
   if (ec) client_gone_ = true;
 }
@@ -141,7 +141,7 @@ asio::awaitable<void> Exchange::end_stream(std::string_view last_data) {
 // State shared by the acceptor and every connection; outlives the Server if needed.
 struct Server::Shared {
   struct Session {
-    beast::tcp_stream* stream = nullptr;
+    tcp::socket* socket = nullptr;
     asio::any_io_executor strand;
     bool idle = true;  // waiting for the next request (touched on the strand only)
   };
@@ -155,10 +155,10 @@ namespace {
 
 void close_on_strand(const std::shared_ptr<Server::Shared>&, const auto& session) {
   asio::post(session->strand, [session] {
-    if (session->idle && session->stream) {
+    if (session->idle && session->socket) {
       beast::error_code ignored;
-      session->stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
-      session->stream->socket().close(ignored);
+      session->socket->shutdown(tcp::socket::shutdown_both, ignored);
+      session->socket->close(ignored);
     }
   });
 }
@@ -217,7 +217,7 @@ struct SessionContext {
   std::shared_ptr<std::atomic<std::size_t>> connections;
 };
 
-asio::awaitable<void> reject(beast::tcp_stream& stream, Deadline& deadline, unsigned status,
+asio::awaitable<void> reject(tcp::socket& socket, Deadline& deadline, unsigned status,
                              std::string_view why) {
   Response response{static_cast<bhttp::status>(status), 11};
   response.set(bhttp::field::content_type, "application/json");
@@ -225,15 +225,14 @@ asio::awaitable<void> reject(beast::tcp_stream& stream, Deadline& deadline, unsi
   response.body() = std::string(R"({"error":{"message":")") + std::string(why) +
                     R"(","type":"invalid_request_error","param":null,"code":null}})";
   response.prepare_payload();
-  auto armed = deadline.arm(stream.socket(), std::chrono::seconds(5));
-  co_await write_message(stream, response);
+  auto armed = deadline.arm(socket, std::chrono::seconds(5));
+  co_await write_message(socket, response);
 }
 
 asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionContext> ctx) {
-  beast::tcp_stream stream(std::move(socket));
   Deadline deadline(co_await asio::this_coro::executor);
   auto session = std::make_shared<Server::Shared::Session>();
-  session->stream = &stream;
+  session->socket = &socket;
   session->strand = co_await asio::this_coro::executor;
   std::uint64_t session_id;
   {
@@ -250,8 +249,8 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
     if (ctx->shared->draining) break;
     if (buffer.size() == 0) {
       // Wait for the first byte of the next request under the idle timeout.
-      auto armed = deadline.arm(stream.socket(), opt.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kNoThrow);
+      auto armed = deadline.arm(socket, opt.idle_timeout);
+      auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), kNoThrow);
       if (ec) break;
       buffer.commit(n);
     }
@@ -264,23 +263,23 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
     // (under the header timeout) only for what is missing.
     beast::error_code hec = parse_buffered(parser, buffer);
     if (!hec && !parser.is_header_done()) {
-      auto armed = deadline.arm(stream.socket(), opt.header_timeout);
+      auto armed = deadline.arm(socket, opt.header_timeout);
       std::tie(hec, std::ignore) =
-          co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+          co_await bhttp::async_read_header(socket, buffer, parser, kNoThrow);
       hec = deadline.explain(hec);
     }
     if (hec == bhttp::error::header_limit) {
-      co_await reject(stream, deadline, 431, "request header fields too large");
+      co_await reject(socket, deadline, 431, "request header fields too large");
       break;
     }
     if (hec == bhttp::error::body_limit) {  // a declared Content-Length over the limit
-      co_await reject(stream, deadline, 413, "request body larger than server.max-body-bytes");
+      co_await reject(socket, deadline, 413, "request body larger than server.max-body-bytes");
       break;
     }
     if (hec) {
       if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream &&
           hec != asio::error::eof) {
-        co_await reject(stream, deadline, 400, "malformed HTTP request");
+        co_await reject(socket, deadline, 400, "malformed HTTP request");
       }
       break;
     }
@@ -288,16 +287,16 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
     // proxy in front may frame the same bytes differently (request smuggling). RFC 9112
     // 6.3: answer 400 and close.
     if (parser.get().count(bhttp::field::transfer_encoding) > 0 && !parser.chunked()) {
-      co_await reject(stream, deadline, 400, "Transfer-Encoding must end with chunked");
+      co_await reject(socket, deadline, 400, "Transfer-Encoding must end with chunked");
       break;
     }
     beast::error_code bec = parse_buffered(parser, buffer);
     if (!bec && !parser.is_done()) {
-      auto armed = deadline.arm(stream.socket(), opt.header_timeout);
-      std::tie(bec, std::ignore) = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+      auto armed = deadline.arm(socket, opt.header_timeout);
+      std::tie(bec, std::ignore) = co_await bhttp::async_read(socket, buffer, parser, kNoThrow);
     }
     if (bec == bhttp::error::body_limit) {
-      co_await reject(stream, deadline, 413, "request body larger than server.max-body-bytes");
+      co_await reject(socket, deadline, 413, "request body larger than server.max-body-bytes");
       break;
     }
     if (bec) break;
@@ -307,7 +306,7 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
     std::string request_id = incoming_id.empty() || incoming_id.size() > 128
                                  ? make_request_id()
                                  : std::string(incoming_id);
-    Exchange exchange(stream, deadline, request, std::move(request_id), &ctx->shared->draining,
+    Exchange exchange(socket, deadline, request, std::move(request_id), &ctx->shared->draining,
                       opt.idle_timeout);
     ++*ctx->in_flight;
     try {
@@ -325,10 +324,10 @@ asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionCon
   }
 
   beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
   {
     std::lock_guard lock(ctx->shared->mu);
-    session->stream = nullptr;
+    session->socket = nullptr;
     ctx->shared->sessions.erase(session_id);
   }
   --*ctx->connections;

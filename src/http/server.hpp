@@ -7,7 +7,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -51,8 +50,8 @@ struct ServerOptions {
 class Exchange {
  public:
   // `deadline` bounds every write to the client (by `write_timeout`).
-  Exchange(beast::tcp_stream& stream, Deadline& deadline, Request& request, std::string request_id,
-           const std::atomic<bool>* draining = nullptr,
+  Exchange(asio::ip::tcp::socket& socket, Deadline& deadline, Request& request,
+           std::string request_id, const std::atomic<bool>* draining = nullptr,
            std::chrono::milliseconds write_timeout = std::chrono::seconds(60));
 
   const Request& request() const { return request_; }
@@ -105,7 +104,7 @@ class Exchange {
   bool keep_alive() const { return keep_alive_ && !client_gone_; }
 
  private:
-  beast::tcp_stream& stream_;
+  asio::ip::tcp::socket& socket_;
   Deadline& deadline_;
   Request& request_;
   std::string request_id_;

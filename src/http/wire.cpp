@@ -2,8 +2,10 @@
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 
 namespace autoglm::http {
 
@@ -75,41 +77,27 @@ std::size_t chunk_size_line(std::size_t size, char* out) {
   return n + 2;
 }
 
-asio::awaitable<boost::beast::error_code> write_bytes(boost::beast::tcp_stream& stream,
-                                                      std::string_view head,
+template <class Stream>
+asio::awaitable<boost::beast::error_code> write_bytes(Stream& stream, std::string_view head,
                                                       std::string_view body) {
   const std::array<asio::const_buffer, 2> buffers{as_buffer(head), as_buffer(body)};
   auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
   co_return ec;
 }
 
-namespace {
-
-template <bool isRequest>
-asio::awaitable<boost::beast::error_code> write_whole(
-    boost::beast::tcp_stream& stream,
-    const bhttp::message<isRequest, bhttp::string_body>& message) {
+template <class Stream, bool isRequest>
+asio::awaitable<boost::beast::error_code> write_message(
+    Stream& stream, const bhttp::message<isRequest, bhttp::string_body>& message) {
   std::string head;
   head.reserve(kHeadReserve);
   append_head(head, message.base());
-  const boost::beast::error_code ec = co_await write_bytes(stream, head, message.body());
+  const std::array<asio::const_buffer, 2> buffers{as_buffer(head), as_buffer(message.body())};
+  auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
   co_return ec;
 }
 
-}  // namespace
-
-asio::awaitable<boost::beast::error_code> write_message(
-    boost::beast::tcp_stream& stream, const bhttp::request<bhttp::string_body>& message) {
-  return write_whole(stream, message);
-}
-
-asio::awaitable<boost::beast::error_code> write_message(
-    boost::beast::tcp_stream& stream, const bhttp::response<bhttp::string_body>& message) {
-  return write_whole(stream, message);
-}
-
-asio::awaitable<boost::beast::error_code> write_chunked(boost::beast::tcp_stream& stream,
-                                                        std::string_view head,
+template <class Stream>
+asio::awaitable<boost::beast::error_code> write_chunked(Stream& stream, std::string_view head,
                                                         std::string_view data, bool last) {
   static constexpr std::string_view kLast = "0\r\n\r\n";
   char size_line[20];
@@ -121,5 +109,18 @@ asio::awaitable<boost::beast::error_code> write_chunked(boost::beast::tcp_stream
   auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
   co_return ec;
 }
+
+#define AUTOGLM_WIRE_FOR(Stream)                                                              \
+  template asio::awaitable<boost::beast::error_code> write_bytes(Stream&, std::string_view,   \
+                                                                 std::string_view);           \
+  template asio::awaitable<boost::beast::error_code> write_message(                           \
+      Stream&, const bhttp::message<true, bhttp::string_body>&);                              \
+  template asio::awaitable<boost::beast::error_code> write_message(                           \
+      Stream&, const bhttp::message<false, bhttp::string_body>&);                             \
+  template asio::awaitable<boost::beast::error_code> write_chunked(Stream&, std::string_view, \
+                                                                   std::string_view, bool);
+AUTOGLM_WIRE_FOR(asio::ip::tcp::socket)
+AUTOGLM_WIRE_FOR(boost::beast::tcp_stream)
+#undef AUTOGLM_WIRE_FOR
 
 }  // namespace autoglm::http

@@ -7,7 +7,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cstddef>
@@ -22,20 +21,22 @@ void append_head(std::string& out, const boost::beast::http::response_header<>& 
 
 // Bind the results to a variable before testing them: GCC 12 miscompiles
 // `if (co_await write_...(...))` (a class-type result in a condition; SIGILL at run time).
+//
+// `Stream` is boost::asio::ip::tcp::socket (the server and the relay to nodes, whose
+// deadlines are http::Deadline) or boost::beast::tcp_stream (clients that use Beast's
+// per-operation timeouts); wire.cpp instantiates both.
 
 // Writes `message` (head and body) as it stands: call prepare_payload() first, as Beast's
 // own write requires of a message with a body. The error is the write's.
+template <class Stream, bool isRequest>
 boost::asio::awaitable<boost::beast::error_code> write_message(
-    boost::beast::tcp_stream& stream,
-    const boost::beast::http::request<boost::beast::http::string_body>& message);
-boost::asio::awaitable<boost::beast::error_code> write_message(
-    boost::beast::tcp_stream& stream,
-    const boost::beast::http::response<boost::beast::http::string_body>& message);
+    Stream& stream,
+    const boost::beast::http::message<isRequest, boost::beast::http::string_body>& message);
 
 // Writes `head` (a start line and fields, as append_head makes them) and `body` in one
 // gathered write.
-boost::asio::awaitable<boost::beast::error_code> write_bytes(boost::beast::tcp_stream& stream,
-                                                             std::string_view head,
+template <class Stream>
+boost::asio::awaitable<boost::beast::error_code> write_bytes(Stream& stream, std::string_view head,
                                                              std::string_view body);
 
 // Writes, in one gathered write: `head` (a start line and fields, as append_head makes them;
@@ -43,7 +44,8 @@ boost::asio::awaitable<boost::beast::error_code> write_bytes(boost::beast::tcp_s
 // empty chunk would end the body), and when `last` the last chunk, which ends the body (no
 // trailers). A proxy relaying a stream sends its head with the first chunk and the end with
 // the final one, two writes fewer per stream than one write for each.
-boost::asio::awaitable<boost::beast::error_code> write_chunked(boost::beast::tcp_stream& stream,
+template <class Stream>
+boost::asio::awaitable<boost::beast::error_code> write_chunked(Stream& stream,
                                                                std::string_view head,
                                                                std::string_view data, bool last);
 
