@@ -7,10 +7,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <optional>
 
+#include "dispatch/answer_parser.hpp"
 #include "dispatch/stream_splice.hpp"
 #include "dispatch/token_counter.hpp"
 #include "dispatch/upstream_request.hpp"
@@ -32,8 +32,8 @@ constexpr std::string_view kBrokenStreamEvent =
     "\"type\":\"service_unavailable_error\",\"param\":null,\"code\":\"upstream_failure\"}}\n\n"
     "data: [DONE]\n\n";
 
-bool is_event_stream(const bhttp::response_header<>& head) {
-  return http::header_value(head, "content-type").starts_with("text/event-stream");
+bool is_event_stream(std::string_view content_type) {
+  return content_type.starts_with("text/event-stream");
 }
 
 monitor::RequestOutcome failure_outcome(const beast::error_code& ec) {
@@ -78,7 +78,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
                      exchange.request_id()},
                     request_body.size());
   beast::flat_buffer buffer;
-  std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_slot;
+  std::optional<AnswerParser> parser_slot;
   Upstream upstream;
   beast::error_code failure;  // why the last attempt failed, when it did
   const auto first_byte_budget = std::min(timeouts.first_byte, timeouts.total);
@@ -130,13 +130,12 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     co_return unreachable;
   }
   auto& parser = *parser_slot;
-  const auto& head = parser.get();
-  const unsigned status = head.result_int();
+  const unsigned status = parser.status();
   ProxyResult result{ProxyOutcome::kRelayed, status};
   result.node = monitor::outcome_for_status(status);
   // A continuation goes into a stream the client already reads: an answer that is not
   // one (an error body, a JSON answer) cannot be relayed there.
-  const bool unfit = continuing && (status != 200 || !is_event_stream(head));
+  const bool unfit = continuing && (status != 200 || !is_event_stream(parser.content_type()));
   if (unfit || (may_retry && is_retryable_status(status))) {
     if (stop) stop->detach();
     spdlog::info("request {}: node {} answered {}; trying another", exchange.request_id(),
@@ -154,11 +153,9 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   // fails with beast::error::timeout when it has not ended by `until`.
   auto read_some = [&](http::Deadline::Clock::time_point until)
       -> asio::awaitable<std::pair<beast::error_code, std::size_t>> {
-    auto& body = parser.get().body();
-    body.data = chunk.data();
-    body.size = chunk.size();
+    parser.lend(chunk.data(), chunk.size());
     beast::error_code ec = http::parse_buffered(parser, buffer);
-    if (!ec && body.size == chunk.size() && !parser.is_done()) {
+    if (!ec && parser.filled() == 0 && !parser.is_done()) {
       std::size_t n = 0;
       auto armed = deadline.arm(*upstream.socket, until);
       std::tie(ec, n) = co_await bhttp::async_read_some(*upstream.socket, buffer, parser, kNoThrow);
@@ -166,7 +163,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
       if (ec == bhttp::error::need_buffer) ec = {};
       if (!ec) ec = http::parse_buffered(parser, buffer);
     }
-    co_return std::pair{ec, chunk.size() - body.size};
+    co_return std::pair{ec, parser.filled()};
   };
   const auto began_answer = [&] {
     result.first_byte = std::chrono::steady_clock::now() - began;
@@ -177,12 +174,12 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
   const auto next_event_by = [&] {
     return std::min(std::chrono::steady_clock::now() + timeouts.idle_stream, total_by);
   };
-  if (!is_event_stream(head)) {
+  if (!is_event_stream(parser.content_type())) {
     if (stop) stop->detach();
     nodes_.mark_ok(index);
     began_answer();
     http::Response response{static_cast<bhttp::status>(status), 11};
-    response.set(bhttp::field::content_type, http::header_value(head, "content-type"));
+    response.set(bhttp::field::content_type, parser.content_type());
     response.set("x-autoglm-node", node.spec.id);
     for (const auto& [name, value] : extra_headers) response.set(name, value);
     while (!parser.is_done()) {
