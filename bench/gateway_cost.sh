@@ -84,7 +84,7 @@ PY
     ;;
   syscalls)
     start_gateway strace -f --seccomp-bpf -c -o "$work/strace.txt" \
-      -e trace=sendmsg,recvmsg,writev,readv,epoll_wait,connect,timerfd_settime
+      -e trace=sendmsg,recvmsg,sendto,recvfrom,writev,readv,read,write,epoll_wait,epoll_ctl,connect,timerfd_settime
     load "$url" 2000 64
     pkill -INT -f "serve -c $work/gateway.yaml" || true  # the gateway; strace then ends
     wait "$gateway_pid" 2>/dev/null || true
