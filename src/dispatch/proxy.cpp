@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/container/small_vector.hpp>
 #include <optional>
 
 #include "dispatch/answer_parser.hpp"
@@ -34,6 +35,16 @@ constexpr std::string_view kBrokenStreamEvent =
 
 bool is_event_stream(std::string_view content_type) {
   return content_type.starts_with("text/event-stream");
+}
+
+// The head fields of a relayed answer: its own, then the gateway's extra headers.
+using AnswerFields =
+    boost::container::small_vector<std::pair<std::string_view, std::string_view>, 8>;
+AnswerFields answer_fields(std::initializer_list<std::pair<std::string_view, std::string_view>> own,
+                           const ExtraHeaders& extra_headers) {
+  AnswerFields fields(own.begin(), own.end());
+  for (const auto& [name, value] : extra_headers) fields.emplace_back(name, value);
+  return fields;
 }
 
 monitor::RequestOutcome failure_outcome(const beast::error_code& ec) {
@@ -178,10 +189,7 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (stop) stop->detach();
     nodes_.mark_ok(index);
     began_answer();
-    http::Response response{static_cast<bhttp::status>(status), 11};
-    response.set(bhttp::field::content_type, parser.content_type());
-    response.set("x-autoglm-node", node.spec.id);
-    for (const auto& [name, value] : extra_headers) response.set(name, value);
+    std::string body;
     while (!parser.is_done()) {
       auto [ec, n] = co_await read_some(total_by);
       if (ec) {
@@ -190,11 +198,13 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
         unreachable.node = failure_outcome(ec);
         co_return unreachable;
       }
-      response.body().append(chunk.data(), n);
+      body.append(chunk.data(), n);
     }
     if (parser.keep_alive()) pool_.release(index, std::move(upstream));
-    tokens.feed(response.body());
-    co_await exchange.respond(std::move(response));
+    tokens.feed(body);
+    const auto fields = answer_fields(
+        {{"Content-Type", parser.content_type()}, {"x-autoglm-node", node.spec.id}}, extra_headers);
+    co_await exchange.respond(status, fields, std::move(body));
     result.output_tokens = tokens.count();
     result.total = std::chrono::steady_clock::now() - began;
     co_return result;
@@ -226,12 +236,11 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
 
   if (!continuing) {
     // The head goes out with the first chunk, in one write.
-    bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(status), 11};
-    out.set(bhttp::field::content_type, "text/event-stream");
-    out.set(bhttp::field::cache_control, "no-cache");
-    out.set("x-autoglm-node", node.spec.id);
-    for (const auto& [name, value] : extra_headers) out.set(name, value);
-    exchange.prepare_stream(std::move(out));
+    const auto fields = answer_fields({{"Content-Type", "text/event-stream"},
+                                       {"Cache-Control", "no-cache"},
+                                       {"x-autoglm-node", node.spec.id}},
+                                      extra_headers);
+    exchange.prepare_stream(status, fields);
   } else {
     resumable->splice.begin_continuation(node.spec.id);
   }

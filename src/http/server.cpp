@@ -27,16 +27,32 @@ namespace {
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 using tcp = asio::ip::tcp;
 
-// What the head of every answer carries, whole or streamed: the request's HTTP version,
-// keep-alive, the server's name, the request id, and the headers added to the exchange.
+// The fields every answer carries besides its own, whole or streamed, a Beast message or a
+// relayed head: the server's name, the request id, and the headers added to the exchange.
+template <class Set>
+void for_each_stamped_field(const std::string& request_id,
+                            const std::vector<std::pair<std::string, std::string>>& extra_headers,
+                            Set&& set) {
+  set("Server", "autoglm");
+  set("x-request-id", request_id);
+  for (const auto& [name, value] : extra_headers) set(name, value);
+}
+
+// A Beast message's head gets the request's HTTP version, keep-alive and the fields above.
 template <class Message>
 void stamp_head(Message& head, unsigned version, bool keep_alive, const std::string& request_id,
                 const std::vector<std::pair<std::string, std::string>>& extra_headers) {
   head.version(version);
   head.keep_alive(keep_alive);
-  head.set(bhttp::field::server, "autoglm");
-  head.set("x-request-id", request_id);
-  for (const auto& [name, value] : extra_headers) head.set(name, value);
+  for_each_stamped_field(
+      request_id, extra_headers,
+      [&](std::string_view name, std::string_view value) { head.set(name, value); });
+}
+
+// What Beast's keep_alive() writes: HTTP/1.1 says only "close", HTTP/1.0 only "keep-alive".
+std::string_view connection_value(unsigned version, bool keep_alive) {
+  if (version >= 11) return keep_alive ? std::string_view() : "close";
+  return keep_alive ? "keep-alive" : std::string_view();
 }
 }  // namespace
 
@@ -78,6 +94,37 @@ asio::awaitable<void> Exchange::respond(Response response) {
   if (ec) client_gone_ = true;
 }
 
+std::string Exchange::relay_head(unsigned status, Fields fields, std::string_view framing) const {
+  std::string head;
+  head.reserve(512);
+  const unsigned version = request_.version();
+  append_status_line(head, version, status,
+                     bhttp::obsolete_reason(static_cast<bhttp::status>(status)));
+  for (const auto& [name, value] : fields) append_field(head, name, value);
+  // In the order stamp_head() gives a Beast message: the same answer, the same bytes.
+  if (const auto connection = connection_value(version, keep_alive_); !connection.empty()) {
+    append_field(head, "Connection", connection);
+  }
+  for_each_stamped_field(
+      request_id_, extra_headers_,
+      [&](std::string_view name, std::string_view value) { append_field(head, name, value); });
+  head.append(framing);
+  head.append("\r\n");
+  return head;
+}
+
+asio::awaitable<void> Exchange::respond(unsigned status, Fields fields, std::string body) {
+  responded_ = true;
+  if (draining_ && draining_->load()) keep_alive_ = false;
+  if (answer_sink_) answer_sink_(status, body);
+  // Framed as prepare_payload() frames a Beast message with a string body.
+  const std::string head =
+      relay_head(status, fields, "Content-Length: " + std::to_string(body.size()) + "\r\n");
+  auto armed = deadline_.arm(socket_, write_timeout_);
+  const beast::error_code ec = co_await write_bytes(socket_, head, body);
+  if (ec) client_gone_ = true;
+}
+
 asio::awaitable<void> Exchange::respond(unsigned status, std::string body,
                                         std::string_view content_type) {
   Response response{static_cast<bhttp::status>(status), request_.version()};
@@ -94,6 +141,13 @@ void Exchange::prepare_stream(bhttp::response<bhttp::empty_body> head) {
   stream_status_ = head.result_int();
   pending_head_.clear();
   append_head(pending_head_, head.base());
+}
+
+void Exchange::prepare_stream(unsigned status, Fields fields) {
+  responded_ = true;
+  if (draining_ && draining_->load()) keep_alive_ = false;
+  stream_status_ = status;
+  pending_head_ = relay_head(status, fields, "Transfer-Encoding: chunked\r\n");
 }
 
 asio::awaitable<bool> Exchange::begin_stream(bhttp::response<bhttp::empty_body> head) {

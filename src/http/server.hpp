@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,6 +70,14 @@ class Exchange {
   // Starts a chunked response whose head goes out with the first write_chunk() or with
   // end_stream(), in the same write: for a relay that already holds its first chunk.
   void prepare_stream(bhttp::response<bhttp::empty_body> head);
+
+  // The same two for a relay, whose head is written from `fields` as given, without a Beast
+  // message in between (each field set on one costs an allocation and a tree insertion).
+  // The exchange adds what it adds to every answer: keep-alive, server, request id, the
+  // headers of add_header(), and the framing. No name may appear twice.
+  using Fields = std::span<const std::pair<std::string_view, std::string_view>>;
+  asio::awaitable<void> respond(unsigned status, Fields fields, std::string body);
+  void prepare_stream(unsigned status, Fields fields);
   asio::awaitable<bool> write_chunk(std::string_view data);
   // Ends the stream; `last_data`, when given, is its final chunk, sent in the same write.
   asio::awaitable<void> end_stream(std::string_view last_data = {});
@@ -122,6 +131,8 @@ class Exchange {
   std::string pending_head_;  // prepared by prepare_stream(), not yet written
 
   void keep_streamed(std::string_view data);
+  // The head of a relayed answer: status line, `fields`, the exchange's own, `framing`.
+  std::string relay_head(unsigned status, Fields fields, std::string_view framing) const;
   // Writes the pending head (if any), `data` as a chunk (if any), and the end when `last`.
   asio::awaitable<void> send_chunked(std::string_view data, bool last);
 };

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <cstring>
 
 namespace autoglm::http {
 
@@ -23,14 +24,26 @@ void append_version(std::string& out, unsigned version) {
   out += static_cast<char>('0' + version % 10);
 }
 
+char* put(char* at, std::string_view s) {
+  std::memcpy(at, s.data(), s.size());
+  return at + s.size();
+}
+
+// Sized once, then copied field by field: an append per piece checked capacity and called
+// memcpy four times a field.
 void append_fields(std::string& out, const bhttp::fields& fields) {
+  std::size_t size = kCrlf.size();
+  for (const auto& field : fields) size += field.name_string().size() + field.value().size() + 4;
+  const std::size_t start = out.size();
+  out.resize(start + size);
+  char* at = out.data() + start;
   for (const auto& field : fields) {
-    out.append(field.name_string());
-    out += ": ";
-    out.append(field.value());
-    out += kCrlf;
+    at = put(at, field.name_string());
+    at = put(at, ": ");
+    at = put(at, field.value());
+    at = put(at, kCrlf);
   }
-  out += kCrlf;
+  put(at, kCrlf);
 }
 
 // Enough for the usual head in one allocation: the start line and a dozen short fields.
@@ -50,16 +63,29 @@ void append_head(std::string& out, const bhttp::request_header<>& head) {
   append_fields(out, head);
 }
 
-void append_head(std::string& out, const bhttp::response_header<>& head) {
-  append_version(out, head.version());
-  const unsigned status = head.result_int();
+void append_status_line(std::string& out, unsigned version, unsigned status,
+                        std::string_view reason) {
+  append_version(out, version);
   out += ' ';
   out += static_cast<char>('0' + status / 100 % 10);
   out += static_cast<char>('0' + status / 10 % 10);
   out += static_cast<char>('0' + status % 10);
   out += ' ';
-  out.append(head.reason());
+  out.append(reason);
   out += kCrlf;
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  const std::size_t start = out.size();
+  out.resize(start + name.size() + value.size() + 4);
+  char* at = put(out.data() + start, name);
+  at = put(at, ": ");
+  at = put(at, value);
+  put(at, kCrlf);
+}
+
+void append_head(std::string& out, const bhttp::response_header<>& head) {
+  append_status_line(out, head.version(), head.result_int(), head.reason());
   append_fields(out, head);
 }
 

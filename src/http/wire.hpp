@@ -15,6 +15,12 @@
 
 namespace autoglm::http {
 
+// The status line of an answer, e.g. "HTTP/1.1 200 OK\r\n".
+void append_status_line(std::string& out, unsigned version, unsigned status,
+                        std::string_view reason);
+// One header field line: "name: value\r\n".
+void append_field(std::string& out, std::string_view name, std::string_view value);
+
 // Appends the start line, every header field in order, and the blank line that ends them.
 void append_head(std::string& out, const boost::beast::http::request_header<>& head);
 void append_head(std::string& out, const boost::beast::http::response_header<>& head);

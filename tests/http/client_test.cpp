@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "http/server.hpp"
+#include "http/serving_thread.hpp"
 
 namespace autoglm::http {
 namespace {
@@ -16,19 +17,6 @@ namespace {
 // A real http::Server on a loopback port, run by one background thread.
 class ClientTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    server_ =
-        std::make_unique<Server>(io_, ServerOptions{}, [](Exchange& ex) { return handle(ex); });
-    server_->start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  void TearDown() override {
-    server_->stop_accepting();
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
-
   static asio::awaitable<void> handle(Exchange& ex) {
     std::string_view path = ex.target_path();
     if (path == "/hello") {
@@ -51,13 +39,10 @@ class ClientTest : public ::testing::Test {
   }
 
   std::string url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(server_->port()) + std::string(path);
+    return "http://127.0.0.1:" + std::to_string(serving_.port()) + std::string(path);
   }
 
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
+  ServingThread serving_{[](Exchange& ex) { return handle(ex); }};
 };
 
 TEST_F(ClientTest, GetReturnsStatusBodyAndHeaders) {

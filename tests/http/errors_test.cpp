@@ -1,7 +1,8 @@
 #include "http/errors.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 namespace autoglm::http {
 namespace {
@@ -19,8 +20,8 @@ TEST(Errors, StatusCodesFollowOpenAiConventions) {
 }
 
 TEST(Errors, BodyHasAllFourOpenAiFields) {
-  auto body = boost::json::parse(
-      openai_error_body(core::invalid_argument("'model' is required", "model")));
+  auto body =
+      boost::json::parse(openai_error_body(core::invalid_argument("'model' is required", "model")));
   const auto& error = body.at("error").as_object();
   EXPECT_EQ(error.at("message").as_string(), "'model' is required");
   EXPECT_EQ(error.at("type").as_string(), "invalid_request_error");
