@@ -1,22 +1,44 @@
 #include "dispatch/upstream_request.hpp"
 
+#include <charconv>
+#include <cstring>
+
 namespace autoglm::dispatch {
 
 std::string upstream_head(const NodeState& node, std::string_view target,
                           const ForwardedHeaders& headers, std::size_t body_size) {
-  std::string head;
-  head.reserve(256 + node.base_path.size() + target.size() + headers.authorization.size());
-  head.append("POST ").append(node.base_path).append(target).append(" HTTP/1.1\r\n");
-  head.append("Host: ").append(node.host).append(":").append(node.port).append("\r\n");
-  head.append("Content-Type: application/json\r\n");
-  head.append("Accept: ")
-      .append(headers.accept.empty() ? std::string_view("*/*") : headers.accept)
-      .append("\r\n");
-  if (!headers.authorization.empty()) {
-    head.append("Authorization: ").append(headers.authorization).append("\r\n");
+  char length[24];
+  const std::string_view length_text(
+      length, std::to_chars(length, length + sizeof length, body_size).ptr - length);
+  const bool authorized = !headers.authorization.empty();
+  // Sized once and copied piece by piece: an append per piece checks capacity each time.
+  const std::string_view pieces[] = {
+      "POST ",
+      node.base_path,
+      target,
+      " HTTP/1.1\r\nHost: ",
+      node.host,
+      ":",
+      node.port,
+      "\r\nContent-Type: application/json\r\nAccept: ",
+      headers.accept.empty() ? std::string_view("*/*") : headers.accept,
+      authorized ? std::string_view("\r\nAuthorization: ") : std::string_view(),
+      headers.authorization,
+      "\r\nx-request-id: ",
+      headers.request_id,
+      "\r\nContent-Length: ",
+      length_text,
+      "\r\n\r\n",
+  };
+  std::size_t size = 0;
+  for (const std::string_view piece : pieces) size += piece.size();
+  std::string head(size, '\0');
+  char* at = head.data();
+  for (const std::string_view piece : pieces) {
+    if (piece.empty()) continue;  // may have no data pointer: not one for memcpy
+    std::memcpy(at, piece.data(), piece.size());
+    at += piece.size();
   }
-  head.append("x-request-id: ").append(headers.request_id).append("\r\n");
-  head.append("Content-Length: ").append(std::to_string(body_size)).append("\r\n\r\n");
   return head;
 }
 

@@ -25,6 +25,7 @@ void append_version(std::string& out, unsigned version) {
 }
 
 char* put(char* at, std::string_view s) {
+  if (s.empty()) return at;  // may have no data pointer: not one for memcpy
   std::memcpy(at, s.data(), s.size());
   return at + s.size();
 }
