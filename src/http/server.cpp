@@ -284,10 +284,11 @@ asio::awaitable<void> reject(tcp::socket& socket, Deadline& deadline, unsigned s
 }
 
 asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionContext> ctx) {
-  Deadline deadline(co_await asio::this_coro::executor);
+  const asio::any_io_executor strand = co_await asio::this_coro::executor;
+  Deadline deadline(strand);
   auto session = std::make_shared<Server::Shared::Session>();
   session->socket = &socket;
-  session->strand = co_await asio::this_coro::executor;
+  session->strand = strand;
   std::uint64_t session_id;
   {
     std::lock_guard lock(ctx->shared->mu);

@@ -30,6 +30,14 @@ char* put(char* at, std::string_view s) {
   return at + s.size();
 }
 
+// "name: value\r\n" at `at`, which has room for it.
+char* put_field(char* at, std::string_view name, std::string_view value) {
+  at = put(at, name);
+  at = put(at, ": ");
+  at = put(at, value);
+  return put(at, kCrlf);
+}
+
 // Sized once, then copied field by field: an append per piece checked capacity and called
 // memcpy four times a field.
 void append_fields(std::string& out, const bhttp::fields& fields) {
@@ -38,12 +46,7 @@ void append_fields(std::string& out, const bhttp::fields& fields) {
   const std::size_t start = out.size();
   out.resize(start + size);
   char* at = out.data() + start;
-  for (const auto& field : fields) {
-    at = put(at, field.name_string());
-    at = put(at, ": ");
-    at = put(at, field.value());
-    at = put(at, kCrlf);
-  }
+  for (const auto& field : fields) at = put_field(at, field.name_string(), field.value());
   put(at, kCrlf);
 }
 
@@ -79,10 +82,7 @@ void append_status_line(std::string& out, unsigned version, unsigned status,
 void append_field(std::string& out, std::string_view name, std::string_view value) {
   const std::size_t start = out.size();
   out.resize(start + name.size() + value.size() + 4);
-  char* at = put(out.data() + start, name);
-  at = put(at, ": ");
-  at = put(at, value);
-  put(at, kCrlf);
+  put_field(out.data() + start, name, value);
 }
 
 void append_head(std::string& out, const bhttp::response_header<>& head) {
