@@ -1,6 +1,7 @@
 // A metric family: one name, help text and type, with one series per label-value set.
 // A series is created under the family's lock the first time its labels are asked for;
-// after that, updates go straight to its atomics. Keep the returned reference on hot
+// after that, finding it is one hash of the label values, and updates go straight to its
+// atomics. Keep the returned reference on hot
 // paths. Thread-safe: with(), remove() and render() may be called from any thread; a
 // reference stays valid until remove() of its labels.
 #pragma once
@@ -9,7 +10,6 @@
 #include <functional>
 #include <initializer_list>
 #include <limits>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -108,7 +109,16 @@ class Family final : public FamilyBase {
 
   void render_series(std::string& out) const override {
     std::lock_guard lock(mu_);
-    for (const auto& [values, series] : series_) {
+    // In the order of the label values, so that a scrape reads the same every time.
+    std::vector<const typename Index::value_type*> sorted;
+    sorted.reserve(series_.size());
+    for (const auto& entry : series_) sorted.push_back(&entry);
+    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+      return std::lexicographical_compare(a->first.begin(), a->first.end(), b->first.begin(),
+                                          b->first.end());
+    });
+    for (const auto* entry : sorted) {
+      const auto& [values, series] = *entry;
       if constexpr (std::is_same_v<T, Histogram>) {
         render_histogram(out, values, *series);
       } else {
@@ -137,18 +147,29 @@ class Family final : public FamilyBase {
     out += " " + std::to_string(snap.count) + "\n";
   }
 
-  mutable std::mutex mu_;
-  // Label values compared as string views, so a lookup needs no std::string.
-  struct ValuesLess {
+  // Label values hashed and compared as string views, so a lookup needs no std::string.
+  struct ValuesHash {
+    using is_transparent = void;
+    template <typename Values>
+    std::size_t operator()(const Values& values) const {
+      std::size_t h = values.size();
+      for (std::string_view v : values) h = h * 1099511628211u ^ std::hash<std::string_view>{}(v);
+      return h;
+    }
+  };
+  struct ValuesEqual {
     using is_transparent = void;
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
-      return std::lexicographical_compare(
-          a.begin(), a.end(), b.begin(), b.end(),
-          [](std::string_view x, std::string_view y) { return x < y; });
+      return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                        [](std::string_view x, std::string_view y) { return x == y; });
     }
   };
-  std::map<std::vector<std::string>, std::unique_ptr<T>, ValuesLess> series_;
+  using Index =
+      std::unordered_map<std::vector<std::string>, std::unique_ptr<T>, ValuesHash, ValuesEqual>;
+
+  mutable std::mutex mu_;
+  Index series_;
   std::vector<double> bounds_;  // histograms only
 };
 

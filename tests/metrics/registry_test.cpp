@@ -95,6 +95,23 @@ TEST(Registry, SameLabelsSameSeries) {
   EXPECT_EQ(r.render().find("c_total{"), std::string::npos);
 }
 
+TEST(Registry, SeriesRenderInLabelOrderWhateverTheirCreation) {
+  Registry r;
+  auto& f = r.counter("c_total", "c", {"a", "b"});
+  // Same bytes split differently are different series.
+  f.with({"ab", "c"}).inc(1);
+  f.with({"a", "bc"}).inc(2);
+  f.with({"a", "b"}).inc(3);
+  EXPECT_EQ(f.size(), 3u);
+  const std::string text = r.render();
+  const auto first = text.find("c_total{a=\"a\",b=\"b\"} 3\n");
+  const auto second = text.find("c_total{a=\"a\",b=\"bc\"} 2\n");
+  const auto third = text.find("c_total{a=\"ab\",b=\"c\"} 1\n");
+  ASSERT_NE(third, std::string::npos) << text;
+  EXPECT_LT(first, second) << text;
+  EXPECT_LT(second, third) << text;
+}
+
 TEST(Registry, CallbackFamiliesAreReadAtRenderTime) {
   Registry r;
   int depth = 1;
