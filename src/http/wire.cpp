@@ -1,12 +1,18 @@
 #include "http/wire.hpp"
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <cerrno>
 #include <cstring>
+#include <type_traits>
 
 namespace autoglm::http {
 
@@ -54,6 +60,56 @@ void append_fields(std::string& out, const bhttp::fields& fields) {
 constexpr std::size_t kHeadReserve = 512;
 
 asio::const_buffer as_buffer(std::string_view s) { return {s.data(), s.size()}; }
+
+// Sends as much of `buffers` as the socket takes now, without waiting, and drops what was
+// sent from them. Returns false, with `ec` set, when the send failed for another reason than
+// a full send buffer.
+template <std::size_t N>
+bool send_now(asio::ip::tcp::socket& socket, std::array<asio::const_buffer, N>& buffers,
+              boost::beast::error_code& ec) {
+  iovec iov[N];
+  int count = 0;
+  for (const auto& b : buffers) {
+    if (b.size() == 0) continue;
+    iov[count++] = iovec{const_cast<void*>(b.data()), b.size()};
+  }
+  if (count == 0) return true;
+  msghdr message{};
+  message.msg_iov = iov;
+  message.msg_iovlen = static_cast<std::size_t>(count);
+  ssize_t sent;
+  do {
+    sent = ::sendmsg(socket.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+  } while (sent < 0 && errno == EINTR);
+  if (sent < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+    ec = boost::beast::error_code(errno, asio::error::get_system_category());
+    return false;
+  }
+  auto left = static_cast<std::size_t>(sent);
+  for (auto& b : buffers) {
+    const std::size_t take = std::min(left, b.size());
+    b += take;
+    left -= take;
+  }
+  return true;
+}
+
+// Offers `buffers` to a plain socket at once. A socket with room in its send buffer (nearly
+// always, for an answer of a few kilobytes) takes them whole, and the write is over without
+// an asynchronous one, whose completion would come back through the event loop. Returns
+// true when the write is over (sent, or failed with `ec`); false when what is left in
+// `buffers` must be written asynchronously. A Beast stream, with its own timeouts, is
+// always written asynchronously.
+template <class Stream, std::size_t N>
+bool write_now(Stream& stream, std::array<asio::const_buffer, N>& buffers,
+               boost::beast::error_code& ec) {
+  if constexpr (std::is_same_v<Stream, asio::ip::tcp::socket>) {
+    return !send_now(stream, buffers, ec) || asio::buffer_size(buffers) == 0;
+  } else {
+    return false;
+  }
+}
 
 }  // namespace
 
@@ -107,7 +163,8 @@ std::size_t chunk_size_line(std::size_t size, char* out) {
 template <class Stream>
 asio::awaitable<boost::beast::error_code> write_bytes(Stream& stream, std::string_view head,
                                                       std::string_view body) {
-  const std::array<asio::const_buffer, 2> buffers{as_buffer(head), as_buffer(body)};
+  std::array buffers{as_buffer(head), as_buffer(body)};
+  if (boost::beast::error_code ec; write_now(stream, buffers, ec)) co_return ec;
   auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
   co_return ec;
 }
@@ -118,7 +175,8 @@ asio::awaitable<boost::beast::error_code> write_message(
   std::string head;
   head.reserve(kHeadReserve);
   append_head(head, message.base());
-  const std::array<asio::const_buffer, 2> buffers{as_buffer(head), as_buffer(message.body())};
+  std::array buffers{as_buffer(head), as_buffer(message.body())};
+  if (boost::beast::error_code ec; write_now(stream, buffers, ec)) co_return ec;
   auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
   co_return ec;
 }
@@ -129,10 +187,11 @@ asio::awaitable<boost::beast::error_code> write_chunked(Stream& stream, std::str
   static constexpr std::string_view kLast = "0\r\n\r\n";
   char size_line[20];
   const std::size_t size_length = data.empty() ? 0 : chunk_size_line(data.size(), size_line);
-  const std::array<asio::const_buffer, 5> buffers{
+  std::array<asio::const_buffer, 5> buffers{
       as_buffer(head), asio::const_buffer(size_line, size_length), as_buffer(data),
       as_buffer(data.empty() ? std::string_view() : kCrlf),
       as_buffer(last ? kLast : std::string_view())};
+  if (boost::beast::error_code ec; write_now(stream, buffers, ec)) co_return ec;
   auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
   co_return ec;
 }

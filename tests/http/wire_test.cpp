@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -15,6 +16,7 @@
 #include <boost/beast/http/write.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace autoglm::http {
 namespace {
@@ -179,6 +181,79 @@ TEST(Wire, ChunkedWriteBytes) {
       asio::detached);
   io.run_for(std::chrono::seconds(10));
   EXPECT_EQ(received, "HEAD\r\n\r\n11\r\n0123456789abcdef!\r\n0\r\n\r\n1\r\nx\r\n0\r\n\r\n");
+}
+
+// A plain socket is offered the bytes at once; what its send buffer cannot take is written
+// asynchronously. A body many times the send buffer, to a reader that starts late, arrives
+// whole and in order.
+TEST(Wire, LargeWriteToASlowReaderArrivesWhole) {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  std::string body(2 * 1024 * 1024, '\0');
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + (i * 7) % 26);
+  const std::string head = "HEAD\r\n\r\n";
+  std::string received;
+  beast::error_code write_ec = asio::error::operation_aborted;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        tcp::socket writer(co_await acceptor.async_accept(asio::use_awaitable));
+        writer.set_option(asio::socket_base::send_buffer_size(16 * 1024));
+        write_ec = co_await write_bytes(writer, head, body);
+        writer.shutdown(tcp::socket::shutdown_send);
+      },
+      asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        tcp::socket reader(io);
+        co_await reader.async_connect(acceptor.local_endpoint(), asio::use_awaitable);
+        asio::steady_timer late(io, std::chrono::milliseconds(50));
+        co_await late.async_wait(asio::use_awaitable);
+        std::vector<char> buf(64 * 1024);
+        for (;;) {
+          auto [ec, n] = co_await reader.async_read_some(asio::buffer(buf),
+                                                         asio::as_tuple(asio::use_awaitable));
+          received.append(buf.data(), n);
+          if (ec) break;
+        }
+      },
+      asio::detached);
+  io.run_for(std::chrono::seconds(20));
+  EXPECT_FALSE(write_ec) << write_ec.message();
+  ASSERT_EQ(received.size(), head.size() + body.size());
+  EXPECT_TRUE(received == head + body);
+}
+
+// A write to a peer that has gone, or on a closed socket, fails with the system's error
+// (and no SIGPIPE).
+TEST(Wire, WritesToAGonePeerOrAClosedSocketFail) {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  beast::error_code gone_ec, closed_ec;
+  bool done = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        tcp::socket reader(io);
+        co_await reader.async_connect(acceptor.local_endpoint(), asio::use_awaitable);
+        tcp::socket writer(co_await acceptor.async_accept(asio::use_awaitable));
+        reader.set_option(asio::socket_base::linger(true, 0));  // close with a reset
+        reader.close();
+        asio::steady_timer settle(io, std::chrono::milliseconds(20));
+        co_await settle.async_wait(asio::use_awaitable);
+        const std::string chunk(64 * 1024, 'x');
+        for (int i = 0; i < 100 && !gone_ec; ++i) gone_ec = co_await write_bytes(writer, "", chunk);
+        writer.close();
+        closed_ec = co_await write_chunked(writer, "HEAD\r\n\r\n", "data", true);
+        done = true;
+      },
+      asio::detached);
+  io.run_for(std::chrono::seconds(10));
+  ASSERT_TRUE(done);
+  EXPECT_TRUE(gone_ec == asio::error::connection_reset || gone_ec == asio::error::broken_pipe)
+      << gone_ec.message();
+  EXPECT_EQ(closed_ec, asio::error::bad_descriptor) << closed_ec.message();
 }
 
 }  // namespace
