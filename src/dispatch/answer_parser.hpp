@@ -5,6 +5,10 @@
 // that looks at one. Heavy header (Beast): include it from .cpp files only.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -58,5 +62,15 @@ class AnswerParser final : public boost::beast::http::basic_parser<false> {
   std::size_t room_ = 0;
   std::size_t filled_ = 0;
 };
+
+// One read from `socket` into `buffer`, then everything buffered parsed into `parser`
+// (stopping, without error, when the lent buffer is full). Beast's own read does the same
+// through a composed operation that costs more than the parse of a small answer. When the
+// node closes the connection, an answer whose body runs to the close is done; one closed
+// before its end fails with http::error::partial_message, and a close before any byte with
+// http::error::end_of_stream, as with Beast's read.
+boost::asio::awaitable<boost::beast::error_code> read_answer(boost::asio::ip::tcp::socket& socket,
+                                                             boost::beast::flat_buffer& buffer,
+                                                             AnswerParser& parser);
 
 }  // namespace autoglm::dispatch

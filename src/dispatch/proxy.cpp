@@ -7,7 +7,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/container/small_vector.hpp>
 #include <optional>
 
@@ -24,9 +23,7 @@ namespace autoglm::dispatch {
 
 namespace {
 
-constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
 
 constexpr std::string_view kBrokenStreamEvent =
     "data: {\"error\":{\"message\":\"the node serving this stream failed before it ended\","
@@ -113,8 +110,10 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     if (!wec) {
       parser_slot.emplace();
       parser_slot->body_limit(boost::none);
-      auto [rec, rn] =
-          co_await bhttp::async_read_header(*upstream.socket, buffer, *parser_slot, kNoThrow);
+      beast::error_code rec;
+      while (!rec && !parser_slot->is_header_done()) {
+        rec = co_await read_answer(*upstream.socket, buffer, *parser_slot);
+      }
       rec = deadline.explain(rec);
       if (!rec) break;
       failure = rec;
@@ -167,12 +166,9 @@ asio::awaitable<ProxyResult> Proxy::forward(http::Exchange& exchange, std::size_
     parser.lend(chunk.data(), chunk.size());
     beast::error_code ec = http::parse_buffered(parser, buffer);
     if (!ec && parser.filled() == 0 && !parser.is_done()) {
-      std::size_t n = 0;
       auto armed = deadline.arm(*upstream.socket, until);
-      std::tie(ec, n) = co_await bhttp::async_read_some(*upstream.socket, buffer, parser, kNoThrow);
+      ec = co_await read_answer(*upstream.socket, buffer, parser);
       ec = deadline.explain(ec);
-      if (ec == bhttp::error::need_buffer) ec = {};
-      if (!ec) ec = http::parse_buffered(parser, buffer);
     }
     co_return std::pair{ec, parser.filled()};
   };

@@ -3,7 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -79,6 +86,93 @@ TEST(AnswerParser, BodyWaitsForALentBuffer) {
   EXPECT_FALSE(http::parse_buffered(parser, buffer));
   EXPECT_TRUE(parser.is_done());
   EXPECT_EQ(std::string_view(space, parser.filled()), "busy");
+}
+
+// What read_answer makes of `bytes` sent by a node that then closes the connection: the
+// error of the read that ends it, the body, and whether the answer is done.
+struct ReadOutcome {
+  beast::error_code ec;
+  std::string body;
+  bool done = false;
+};
+ReadOutcome read_until_close(std::string_view bytes) {
+  namespace asio = boost::asio;
+  using tcp = asio::ip::tcp;
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  ReadOutcome out;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        tcp::socket node(co_await acceptor.async_accept(asio::use_awaitable));
+        co_await asio::async_write(node, asio::buffer(bytes.data(), bytes.size()),
+                                   asio::use_awaitable);
+        node.shutdown(tcp::socket::shutdown_send);
+      },
+      asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        tcp::socket socket(io);
+        co_await socket.async_connect(acceptor.local_endpoint(), asio::use_awaitable);
+        beast::flat_buffer buffer;
+        AnswerParser parser;
+        char space[64];
+        while (!out.ec && !parser.is_done()) {
+          parser.lend(space, sizeof space);
+          out.ec = http::parse_buffered(parser, buffer);
+          if (!out.ec && parser.filled() == 0 && !parser.is_done())
+            out.ec = co_await read_answer(socket, buffer, parser);
+          out.body.append(space, parser.filled());
+        }
+        out.done = parser.is_done();
+      },
+      asio::detached);
+  io.run_for(std::chrono::seconds(10));
+  return out;
+}
+
+TEST(ReadAnswer, ABodyThatRunsToTheCloseEndsThere) {
+  const ReadOutcome out = read_until_close(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+      "{\"ok\":true}");
+  EXPECT_FALSE(out.ec) << out.ec.message();
+  EXPECT_TRUE(out.done);
+  EXPECT_EQ(out.body, R"({"ok":true})");
+}
+
+TEST(ReadAnswer, ACloseBeforeTheEndIsAPartialMessage) {
+  const ReadOutcome out =
+      read_until_close("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part");
+  EXPECT_EQ(out.ec, beast::http::error::partial_message) << out.ec.message();
+  EXPECT_FALSE(out.done);
+  EXPECT_EQ(out.body, "only part");
+}
+
+TEST(ReadAnswer, ACloseBeforeAnyByteIsTheEndOfTheStream) {
+  const ReadOutcome out = read_until_close("");
+  EXPECT_EQ(out.ec, beast::http::error::end_of_stream) << out.ec.message();
+  EXPECT_FALSE(out.done);
+}
+
+// A body larger than one read and than the lent space comes out whole.
+TEST(ReadAnswer, ALargeChunkedBodyComesOutWhole) {
+  std::string events;
+  for (int i = 0; i < 2000; ++i) events += "data: {\"n\":" + std::to_string(i) + "}\n\n";
+  std::string wire =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (std::size_t at = 0; at < events.size(); at += 1000) {
+    const std::string part = events.substr(at, 1000);
+    char size_line[20];
+    wire.append(size_line, static_cast<std::size_t>(
+                               std::snprintf(size_line, sizeof size_line, "%zx\r\n", part.size())));
+    wire += part + "\r\n";
+  }
+  wire += "0\r\n\r\n";
+  const ReadOutcome out = read_until_close(wire);
+  EXPECT_FALSE(out.ec) << out.ec.message();
+  EXPECT_TRUE(out.done);
+  EXPECT_TRUE(out.body == events);
 }
 
 }  // namespace
