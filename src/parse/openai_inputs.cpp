@@ -38,6 +38,24 @@ std::string index_path(std::string_view field, std::size_t i) {
 
 std::string_view as_view(const json::string& s) { return {s.data(), s.size()}; }
 
+// The values of `keys` in `obj` (null where absent), found in one pass over its entries:
+// a lookup per key scans the entries again each time, and most keys asked for are absent.
+template <std::size_t N>
+std::array<const json::value*, N> pick(const json::object& obj,
+                                       const std::array<std::string_view, N>& keys) {
+  std::array<const json::value*, N> found{};
+  for (const auto& entry : obj) {
+    const std::string_view key(entry.key().data(), entry.key().size());
+    for (std::size_t i = 0; i < N; ++i) {
+      if (key == keys[i]) {
+        found[i] = &entry.value();
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 // Walks the input of one request, accumulating its size, modality and prefix stream.
 class InputReader {
  public:
@@ -121,7 +139,10 @@ bool is_known_role(std::string_view role) {
 }
 
 core::Status InputReader::chat(const json::object& body) {
-  const json::value* messages = body.if_contains("messages");
+  static constexpr std::array<std::string_view, 4> kKeys = {"messages", "tools", "functions",
+                                                            "response_format"};
+  const auto fields = pick(body, kKeys);
+  const json::value* messages = fields[0];
   if (!messages) {
     return error("messages", "is required: an array of {\"role\", \"content\"} objects");
   }
@@ -136,9 +157,8 @@ core::Status InputReader::chat(const json::object& body) {
   }
   tokens_ += kReplyPriming;
   // Tool and response-format schemas are part of the prompt the model reads.
-  for (const char* key : {"tools", "functions", "response_format"}) {
-    if (const json::value* v = body.if_contains(key); v && !v->is_null())
-      tokens_ += json_tokens(*v);
+  for (std::size_t i = 1; i < kKeys.size(); ++i) {
+    if (const json::value* v = fields[i]; v && !v->is_null()) tokens_ += json_tokens(*v);
   }
   return core::Status::ok();
 }
@@ -150,7 +170,9 @@ core::Status InputReader::message(const json::value& v, std::size_t i) {
     return error(where, "must be an object with 'role' and 'content', got " +
                             std::string(json_type_name(v)));
   }
-  const json::value* role = m->if_contains("role");
+  static constexpr std::array<std::string_view, 4> kKeys = {"role", "name", "content",
+                                                            "tool_calls"};
+  const auto [role, name, content, calls] = pick(*m, kKeys);
   if (!role) return error(where + ".role", "is required");
   const json::string* role_text = role->if_string();
   if (!role_text || !is_known_role(as_view(*role_text))) {
@@ -160,7 +182,7 @@ core::Status InputReader::message(const json::value& v, std::size_t i) {
   }
   tokens_ += kTokensPerMessage + 1;  // the role is one token
   hash(as_view(*role_text));
-  if (const json::value* name = m->if_contains("name"); name && !name->is_null()) {
+  if (name && !name->is_null()) {
     const json::string* s = name->if_string();
     if (!s)
       return error(where + ".name", "must be a string, got " + std::string(json_type_name(*name)));
@@ -170,7 +192,6 @@ core::Status InputReader::message(const json::value& v, std::size_t i) {
   }
   hash(kFieldSeparator);
 
-  const json::value* content = m->if_contains("content");
   const bool is_assistant = as_view(*role_text) == "assistant";
   if (!content || content->is_null()) {
     // An assistant turn may be only tool calls; every other turn says something.
@@ -185,7 +206,7 @@ core::Status InputReader::message(const json::value& v, std::size_t i) {
     return error(where + ".content", "must be a string or an array of content parts, got " +
                                          std::string(json_type_name(*content)));
   }
-  if (const json::value* calls = m->if_contains("tool_calls"); calls && !calls->is_null()) {
+  if (calls && !calls->is_null()) {
     const json::array* list = calls->if_array();
     if (!list) {
       return error(where + ".tool_calls",
