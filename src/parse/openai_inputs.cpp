@@ -5,6 +5,7 @@
 #include <string>
 
 #include "parse/json_errors.hpp"
+#include "parse/json_pick.hpp"
 #include "parse/prefix_hash.hpp"
 #include "parse/token_estimator.hpp"
 
@@ -37,24 +38,6 @@ std::string index_path(std::string_view field, std::size_t i) {
 }
 
 std::string_view as_view(const json::string& s) { return {s.data(), s.size()}; }
-
-// The values of `keys` in `obj` (null where absent), found in one pass over its entries:
-// a lookup per key scans the entries again each time, and most keys asked for are absent.
-template <std::size_t N>
-std::array<const json::value*, N> pick(const json::object& obj,
-                                       const std::array<std::string_view, N>& keys) {
-  std::array<const json::value*, N> found{};
-  for (const auto& entry : obj) {
-    const std::string_view key(entry.key().data(), entry.key().size());
-    for (std::size_t i = 0; i < N; ++i) {
-      if (key == keys[i]) {
-        found[i] = &entry.value();
-        break;
-      }
-    }
-  }
-  return found;
-}
 
 // Walks the input of one request, accumulating its size, modality and prefix stream.
 class InputReader {

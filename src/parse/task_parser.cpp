@@ -1,10 +1,12 @@
 #include "parse/task_parser.hpp"
 
+#include <array>
 #include <boost/json.hpp>
 #include <cstddef>
 #include <optional>
 
 #include "parse/json_errors.hpp"
+#include "parse/json_pick.hpp"
 #include "parse/openai_inputs.hpp"
 #include "parse/request_fields.hpp"
 
@@ -49,15 +51,33 @@ core::Result<const json::object*> top_object(const json::value& doc) {
                           std::string(json_type_name(doc)));
 }
 
-// The field `key` of `obj`, treating null as absent.
-const json::value* field(const json::object& obj, std::string_view key) {
-  const json::value* v = obj.if_contains(key);
-  return v && !v->is_null() ? v : nullptr;
+// The top-level fields the parser reads besides an OpenAI body's input (read_inputs finds
+// those), picked in one pass. A null value counts as absent.
+struct Fields {
+  const json::value* model;
+  const json::value* stream;
+  const json::value* max_completion_tokens;
+  const json::value* max_tokens;
+  const json::value* priority;
+  const json::value* latency;
+  const json::value* kind;
+  const json::value* payload;
+  const json::value* preemptible;
+};
+
+Fields fields_of(const json::object& obj) {
+  static constexpr std::array<std::string_view, 9> kKeys = {
+      "model",   "stream",     "max_completion_tokens", "max_tokens", "priority", "latency", "kind",
+      "payload", "preemptible"};
+  auto f = pick(obj, kKeys);
+  for (auto& v : f) {
+    if (v && v->is_null()) v = nullptr;
+  }
+  return Fields{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]};
 }
 
-core::Result<std::optional<std::string_view>> read_model(const json::object& body,
+core::Result<std::optional<std::string_view>> read_model(const json::value* v,
                                                          std::string_view path) {
-  const json::value* v = field(body, "model");
   if (!v) return std::optional<std::string_view>{};
   const json::string* s = v->if_string();
   if (!s || s->empty()) {
@@ -67,10 +87,9 @@ core::Result<std::optional<std::string_view>> read_model(const json::object& bod
 }
 
 // A whole number from 1 to kMaxTokenCount, or nullopt if the field is absent.
-core::Result<std::optional<std::int64_t>> read_token_count(const json::object& body,
+core::Result<std::optional<std::int64_t>> read_token_count(const json::value* v,
                                                            std::string_view path,
                                                            std::string_view key) {
-  const json::value* v = field(body, key);
   if (!v) return std::optional<std::int64_t>{};
   if (v->is_int64() && v->get_int64() >= 1 && v->get_int64() <= kMaxTokenCount) {
     return std::optional<std::int64_t>{v->get_int64()};
@@ -80,17 +99,14 @@ core::Result<std::optional<std::int64_t>> read_token_count(const json::object& b
                          ", got " + describe_json(*v));
 }
 
-core::Result<std::optional<bool>> read_bool(const json::object& body, std::string_view path,
+core::Result<std::optional<bool>> read_bool(const json::value* v, std::string_view path,
                                             std::string_view key) {
-  const json::value* v = field(body, key);
   if (!v) return std::optional<bool>{};
   if (const bool* b = v->if_bool()) return std::optional<bool>{*b};
   return field_error(path, key, "must be true or false, got " + describe_json(*v));
 }
 
-core::Result<std::optional<Priority>> read_priority(const json::object& body,
-                                                    std::string_view path) {
-  const json::value* v = field(body, "priority");
+core::Result<std::optional<Priority>> read_priority(const json::value* v, std::string_view path) {
   if (!v) return std::optional<Priority>{};
   std::optional<Priority> p;
   if (const json::string* s = v->if_string()) p = priority_from_text(as_view(*s));
@@ -101,9 +117,8 @@ core::Result<std::optional<Priority>> read_priority(const json::object& body,
       "must be critical, standard, batch, sheddable or an integer 0-9, got " + describe_json(*v));
 }
 
-core::Result<std::optional<core::LatencyClass>> read_latency(const json::object& body,
+core::Result<std::optional<core::LatencyClass>> read_latency(const json::value* v,
                                                              std::string_view path) {
-  const json::value* v = field(body, "latency");
   if (!v) return std::optional<core::LatencyClass>{};
   if (const json::string* s = v->if_string()) {
     if (as_view(*s) == "interactive") return std::optional{core::LatencyClass::kInteractive};
@@ -113,15 +128,16 @@ core::Result<std::optional<core::LatencyClass>> read_latency(const json::object&
 }
 
 // The input and output side of an OpenAI body (not its model or scheduling fields).
-core::Status read_body(core::TaskKind kind, const json::object& body, std::string_view path,
-                       const ParseOptions& options, core::TaskSpec& out) {
+core::Status read_body(core::TaskKind kind, const json::object& body, const Fields& fields,
+                       std::string_view path, const ParseOptions& options, core::TaskSpec& out) {
   if (auto s = read_inputs(kind, body, path, options, out); !s) return s;
-  auto stream = read_bool(body, path, "stream");
+  auto stream = read_bool(fields.stream, path, "stream");
   if (!stream) return stream.status();
   out.stream = stream->value_or(false);
-  auto max_completion = read_token_count(body, path, "max_completion_tokens");
+  auto max_completion =
+      read_token_count(fields.max_completion_tokens, path, "max_completion_tokens");
   if (!max_completion) return max_completion.status();
-  auto max_tokens = read_token_count(body, path, "max_tokens");
+  auto max_tokens = read_token_count(fields.max_tokens, path, "max_tokens");
   if (!max_tokens) return max_tokens.status();
   if (kind == core::TaskKind::kEmbedding) {
     out.max_output_tokens = 0;
@@ -198,18 +214,19 @@ core::Result<core::TaskSpec> parse_openai(core::TaskKind kind, std::string_view 
   auto obj = top_object(*doc);
   if (!obj) return obj.status();
   const json::object& top = **obj;
+  const Fields fields = fields_of(top);
 
   core::TaskSpec spec;
   spec.kind = kind;
-  auto model = read_model(top, "");
+  auto model = read_model(fields.model, "");
   if (!model) return model.status();
   if (!*model)
     return invalid_argument("'model' is required: the name of the model to run", "model");
   spec.model = std::string(**model);
-  if (auto s = read_body(kind, top, "", options, spec); !s) return s;
-  auto priority = read_priority(top, "");
+  if (auto s = read_body(kind, top, fields, "", options, spec); !s) return s;
+  auto priority = read_priority(fields.priority, "");
   if (!priority) return priority.status();
-  auto latency = read_latency(top, "");
+  auto latency = read_latency(fields.latency, "");
   if (!latency) return latency.status();
   if (auto s = resolve_scheduling(meta, options, *priority, *latency, std::nullopt, spec); !s) {
     return s;
@@ -226,8 +243,9 @@ core::Result<core::TaskSpec> parse_task_payload(std::string_view body, const Req
   auto obj = top_object(*doc);
   if (!obj) return obj.status();
   const json::object& top = **obj;
+  const Fields fields = fields_of(top);
 
-  const json::value* kind_value = field(top, "kind");
+  const json::value* kind_value = fields.kind;
   if (!kind_value)
     return invalid_argument("'kind' is required: chat, completion or embedding", "kind");
   const json::string* kind_name = kind_value->if_string();
@@ -236,7 +254,7 @@ core::Result<core::TaskSpec> parse_task_payload(std::string_view body, const Req
     return field_error("", "kind",
                        "must be chat, completion or embedding, got " + describe_json(*kind_value));
   }
-  const json::value* payload_value = field(top, "payload");
+  const json::value* payload_value = fields.payload;
   if (!payload_value) {
     return invalid_argument("'payload' is required: the OpenAI request body of the task",
                             "payload");
@@ -248,11 +266,13 @@ core::Result<core::TaskSpec> parse_task_payload(std::string_view body, const Req
         "must be an object (an OpenAI request body), got " + describe_json(*payload_value));
   }
 
+  const Fields payload_fields = fields_of(*payload);
+
   core::TaskSpec spec;
   spec.kind = core::TaskKind::kAsync;
-  auto top_model = read_model(top, "");
+  auto top_model = read_model(fields.model, "");
   if (!top_model) return top_model.status();
-  auto payload_model = read_model(*payload, "payload.");
+  auto payload_model = read_model(payload_fields.model, "payload.");
   if (!payload_model) return payload_model.status();
   if (*top_model && *payload_model && **top_model != **payload_model) {
     return invalid_argument("'model' is '" + quote_for_error(**top_model) +
@@ -264,19 +284,19 @@ core::Result<core::TaskSpec> parse_task_payload(std::string_view body, const Req
     return invalid_argument("'model' is required, at the top or in 'payload'", "model");
   }
   spec.model = std::string(*top_model ? **top_model : **payload_model);
-  if (auto s = read_body(*kind, *payload, "payload.", options, spec); !s) return s;
+  if (auto s = read_body(*kind, *payload, payload_fields, "payload.", options, spec); !s) return s;
   spec.stream = false;  // an async task's result is stored, not streamed
 
   // Scheduling fields may sit at the top or in the payload; the top wins.
-  auto priority = read_priority(top, "");
+  auto priority = read_priority(fields.priority, "");
   if (!priority) return priority.status();
-  if (!*priority) priority = read_priority(*payload, "payload.");
+  if (!*priority) priority = read_priority(payload_fields.priority, "payload.");
   if (!priority) return priority.status();
-  auto latency = read_latency(top, "");
+  auto latency = read_latency(fields.latency, "");
   if (!latency) return latency.status();
-  if (!*latency) latency = read_latency(*payload, "payload.");
+  if (!*latency) latency = read_latency(payload_fields.latency, "payload.");
   if (!latency) return latency.status();
-  auto preemptible = read_bool(top, "", "preemptible");
+  auto preemptible = read_bool(fields.preemptible, "", "preemptible");
   if (!preemptible) return preemptible.status();
   spec.preemptible = preemptible->value_or(false);
   if (auto s =
