@@ -50,8 +50,8 @@ def wait_port(proc, port, name, log, timeout=15):
 
 
 def cpu_seconds(pid):
-    """User + system CPU seconds of process `pid` and all its descendants (nginx's workers),
-    from /proc; 0.0 when it is gone."""
+    """(user, system) CPU seconds of process `pid` and all its descendants (nginx's
+    workers), from /proc; (0.0, 0.0) when it is gone."""
     tick = os.sysconf("SC_CLK_TCK")
     stats = {}
     for entry in os.listdir("/proc"):
@@ -61,14 +61,15 @@ def cpu_seconds(pid):
             except OSError:
                 continue
             # after the command: state ppid ... utime(12th) stime(13th)
-            stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    total, todo = 0, [pid]
+            stats[int(entry)] = (int(fields[1]), int(fields[11]), int(fields[12]))
+    user, system, todo = 0, 0, [pid]
     while todo:
         p = todo.pop()
         if p in stats:
-            total += stats[p][1]
-        todo.extend(child for child, (parent, _) in stats.items() if parent == p)
-    return total / tick
+            user += stats[p][1]
+            system += stats[p][2]
+        todo.extend(child for child, (parent, _, _) in stats.items() if parent == p)
+    return user / tick, system / tick
 
 
 def stop(proc, timeout=15):

@@ -50,13 +50,15 @@ def measure(a, work, cluster, system, stream, mode, rnd):
         args.append("--no-stream")
     proc = getattr(system, "proc", None)  # None: direct, no proxy
     try:
-        cpu_before = harness.cpu_seconds(proc.pid) if proc else 0.0
+        user0, system0 = harness.cpu_seconds(proc.pid) if proc else (0.0, 0.0)
         result = harness.run_bench(a.binary, url, system.label, os.path.join(work, name + ".json"), args)
         if result is not None and proc:
             # The proxy's own CPU time per request sent (warm-up included): what a request
             # costs it, whatever share of the two cores the scheduler happened to give it.
             sent = max(1, result["summary"]["sent"])
-            result["proxy_cpu_us"] = 1e6 * (harness.cpu_seconds(proc.pid) - cpu_before) / sent
+            user1, system1 = harness.cpu_seconds(proc.pid)
+            result["proxy_cpu_us"] = 1e6 * (user1 - user0 + system1 - system0) / sent
+            result["proxy_system_us"] = 1e6 * (system1 - system0) / sent
         return result
     finally:
         system.stop()
@@ -102,6 +104,7 @@ def main():
                     runs.setdefault(system.label, []).append(
                         {"req_per_s": tput["summary"]["request_throughput"],
                          "cpu_us": tput.get("proxy_cpu_us"),
+                         "system_us": tput.get("proxy_system_us"),
                          "success": min(tput["summary"]["success_rate"], lat["summary"]["success_rate"]),
                          "p50_ms": e["p50"], "p99_ms": e["p99"]})
                     r = runs[system.label][-1]
@@ -117,6 +120,8 @@ def main():
                        "success": min(m["success"] for m in measured),
                        "cpu_us": (statistics.median(m["cpu_us"] for m in measured)
                                   if measured[0]["cpu_us"] is not None else None),
+                       "system_us": (statistics.median(m["system_us"] for m in measured)
+                                     if measured[0]["system_us"] is not None else None),
                        "p50_ms": statistics.median(m["p50_ms"] for m in measured),
                        "p99_ms": statistics.median(m["p99_ms"] for m in measured)}
                 if direct is None:
@@ -136,15 +141,17 @@ def main():
              f"{a.requests} requests. Latency: open loop at {a.rate:g} req/s, {a.latency_requests} "
              "requests; added = the system's percentile minus direct's. Proxy CPU: the proxy "
              "process's user + system CPU time (nginx: master and worker) per request of the "
-             "throughput run, which does not depend on how the two cores were shared. "
+             "throughput run, which does not depend on how the two cores were shared; of it, "
+             "the time spent in the kernel (system). "
              f"Each figure is the median of {a.rounds} rounds; every round measures every system "
              "in turn.", "",
-             "| system | mode | req/s (closed loop) | rounds' req/s | proxy CPU µs/req | p50 ms | p99 ms | added p50 µs | added p99 µs | success |",
-             "|---|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+             "| system | mode | req/s (closed loop) | rounds' req/s | proxy CPU µs/req | of it system µs | p50 ms | p99 ms | added p50 µs | added p99 µs | success |",
+             "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['system']} | {'streaming' if r['stream'] else 'whole'} | {r['req_per_s']:.0f} | "
                      f"{', '.join(str(v) for v in r['req_per_s_runs'])} | "
                      f"{'—' if r['cpu_us'] is None else format(r['cpu_us'], '.1f')} | "
+                     f"{'—' if r['system_us'] is None else format(r['system_us'], '.1f')} | "
                      f"{r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['added_p50_us']:.0f} | "
                      f"{r['added_p99_us']:.0f} | {100 * r['success']:.1f}% |")
     os.makedirs(a.out, exist_ok=True)
