@@ -2,12 +2,13 @@
 // rate limits (429 and headers), model allow-lists, run-time keys, the response cache,
 // canary routes, SIGHUP reload and the SIGTERM drain pause. The embedded simulated cluster
 // serves the model.
-#include <gtest/gtest.h>
 #include <signal.h>
 
-#include <boost/json.hpp>
 #include <sstream>
 #include <thread>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "integration/http_client.hpp"
 #include "integration/process.hpp"
@@ -29,34 +30,20 @@ constexpr const char* kA100 = "sim-a100-80gb-8b-0";
 std::string hardening_config(const TempDir& dir, std::uint32_t h100_weight,
                              std::uint32_t a100_weight, const std::string& extra = "") {
   return "server: {port: 0, host: 127.0.0.1, threads: 2, drain-pause: 0s}\n"
-         "database: {url: 'sqlite://" +
-         (dir.path() / "autoglm.db").string() +
-         "'}\n"
+         "database: {url: 'sqlite://" + (dir.path() / "autoglm.db").string() + "'}\n"
          "scheduler: {policy: round_robin}\n"
          "cluster:\n  simulated:\n    enabled: true\n    speedup: 50\n"
          "    nodes: [{profile: h100-80gb-8b, count: 1}, {profile: a100-80gb-8b, count: 1}]\n"
          "auth:\n  enabled: true\n  keys:\n"
-         "    - {id: key_admin, tenant: ops, admin: true, key: " +
-         kAdminKey +
-         "}\n"
-         "    - {id: key_acme, tenant: acme, key: " +
-         kAcmeKey +
-         "}\n"
-         "    - {id: key_beta, tenant: beta, key: " +
-         kBetaKey + "}\n" + extra +
+         "    - {id: key_admin, tenant: ops, admin: true, key: " + kAdminKey + "}\n"
+         "    - {id: key_acme, tenant: acme, key: " + kAcmeKey + "}\n"
+         "    - {id: key_beta, tenant: beta, key: " + kBetaKey + "}\n" + extra +
          "tenants:\n"
-         "  - {id: acme, models: [" +
-         kModel +
-         "], limits: {requests-per-second: 1, burst: 20}}\n"
+         "  - {id: acme, models: [" + kModel + "], limits: {requests-per-second: 1, burst: 20}}\n"
          "  - {id: beta, models: [other-model]}\n"
-         "routes:\n  - model: " +
-         kModel +
-         "\n    subsets:\n"
-         "      - {name: h100, weight: " +
-         std::to_string(h100_weight) + ", nodes: [" + kH100 +
-         "]}\n"
-         "      - {name: a100, weight: " +
-         std::to_string(a100_weight) + ", nodes: [" + kA100 + "]}\n";
+         "routes:\n  - model: " + kModel + "\n    subsets:\n"
+         "      - {name: h100, weight: " + std::to_string(h100_weight) + ", nodes: [" + kH100 + "]}\n"
+         "      - {name: a100, weight: " + std::to_string(a100_weight) + ", nodes: [" + kA100 + "]}\n";
 }
 
 class HardeningTest : public ::testing::Test {
@@ -143,9 +130,8 @@ TEST_F(HardeningTest, AModelOutsideTheAllowListLooksUnknown) {
 }
 
 TEST_F(HardeningTest, ATenantCannotSeeAnotherTenantsTask) {
-  const std::string task =
-      std::string(R"({"kind":"chat","model":")") + kModel +
-      R"(","payload":{"messages":[{"role":"user","content":"hi"}],"max_tokens":2}})";
+  const std::string task = std::string(R"({"kind":"chat","model":")") + kModel +
+                           R"(","payload":{"messages":[{"role":"user","content":"hi"}],"max_tokens":2}})";
   auto created = http_request(port(), "POST", "/v1/tasks", task, as_key(kAcmeKey));
   ASSERT_TRUE(created.status == 201 || created.status == 202) << created.status << created.body;
   const std::string id = std::string(json::parse(created.body).at("id").as_string());
@@ -173,20 +159,21 @@ TEST_F(HardeningTest, KeysCreatedAtRunTimeAreShownOnceAndCanBeRevoked) {
   EXPECT_EQ(listed.body.find(secret), std::string::npos) << "a key is shown only once";
   EXPECT_EQ(gateway_.process->log().find(secret), std::string::npos) << "never logged";
 
-  EXPECT_EQ(http_request(port(), "DELETE", "/admin/v1/keys/" + id, "", as_key(kAdminKey)).status,
-            200);
+  EXPECT_EQ(
+      http_request(port(), "DELETE", "/admin/v1/keys/" + id, "", as_key(kAdminKey)).status, 200);
   EXPECT_EQ(chat(secret.c_str(), chat_body(kModel, 2, false)).status, 401);
-  EXPECT_EQ(http_request(port(), "DELETE", "/admin/v1/keys/key_acme", "", as_key(kAdminKey)).status,
-            409);
+  EXPECT_EQ(
+      http_request(port(), "DELETE", "/admin/v1/keys/key_acme", "", as_key(kAdminKey)).status,
+      409);
   EXPECT_EQ(
       http_request(port(), "POST", "/admin/v1/keys", R"({"tenant":"x"})", as_key(kAcmeKey)).status,
       403);
 }
 
 std::string deterministic_chat(bool stream, const std::string& text = "cache me") {
-  return std::string(R"({"model":")") + kModel + R"(","temperature":0,"max_tokens":6,"stream":)" +
-         (stream ? "true" : "false") + R"(,"messages":[{"role":"user","content":")" + text +
-         R"("}]})";
+  return std::string(R"({"model":")") + kModel +
+         R"(","temperature":0,"max_tokens":6,"stream":)" + (stream ? "true" : "false") +
+         R"(,"messages":[{"role":"user","content":")" + text + R"("}]})";
 }
 
 TEST_F(HardeningTest, ASecondIdenticalTemperatureZeroRequestIsACacheHit) {
@@ -207,9 +194,8 @@ TEST_F(HardeningTest, ASecondIdenticalTemperatureZeroRequestIsACacheHit) {
   auto fresh = chat(kAcmeKey, deterministic_chat(false), {{"cache-control", "no-cache"}});
   EXPECT_EQ(fresh.header("x-autoglm-cache"), "bypass");
   // Without a temperature (sampled, not deterministic) the cache is not consulted at all.
-  auto sampled =
-      chat(kAcmeKey, std::string(R"({"model":")") + kModel +
-                         R"(","max_tokens":6,"messages":[{"role":"user","content":"cache me"}]})");
+  auto sampled = chat(kAcmeKey, std::string(R"({"model":")") + kModel +
+                                    R"(","max_tokens":6,"messages":[{"role":"user","content":"cache me"}]})");
   ASSERT_EQ(sampled.status, 200) << sampled.body;
   EXPECT_EQ(sampled.header("x-autoglm-cache"), "");
   // Tenants never share entries: beta cannot use the model, ops gets its own miss.
@@ -262,7 +248,8 @@ TEST_F(HardeningTest, CanaryRouteSendsTrafficToItsSubsetAndSighupChangesIt) {
     EXPECT_EQ(res.header("x-autoglm-route"), "a100");
   }
   // Reload: weights swap and a new key appears.
-  reload(hardening_config(dir_, 1, 0, "    - {tenant: acme, key: agk_acme-second-0123456789}\n"));
+  reload(hardening_config(dir_, 1, 0,
+                          "    - {tenant: acme, key: agk_acme-second-0123456789}\n"));
   EXPECT_TRUE(served_by(kH100)) << gateway_.process->log();
   EXPECT_EQ(chat("agk_acme-second-0123456789", chat_body(kModel, 1, false)).status, 200);
 
@@ -281,21 +268,18 @@ TEST_F(HardeningTest, CanaryRouteSendsTrafficToItsSubsetAndSighupChangesIt) {
 // admits about twice as many requests as the estimates alone would.
 TEST(TokensPerMinute, TheBucketIsCorrectedToTheTokensReallyUsed) {
   TempDir dir;
-  auto path = dir.write("gateway.yaml",
-                        "server: {port: 0, host: 127.0.0.1, drain-pause: 0s}\n"
-                        "database: {url: 'sqlite://" +
-                            (dir.path() / "autoglm.db").string() +
-                            "'}\n"
-                            "cluster:\n  simulated:\n    enabled: true\n    speedup: 50\n"
-                            "    nodes: [{profile: h100-80gb-8b, count: 1}]\n"
-                            "auth:\n  enabled: true\n  keys:\n"
-                            "    - {id: key_acme, tenant: acme, key: " +
-                            std::string(kAcmeKey) +
-                            "}\n"
-                            "tenants:\n  - {id: acme, limits: {tokens-per-minute: 1000}}\n");
+  auto path = dir.write(
+      "gateway.yaml",
+      "server: {port: 0, host: 127.0.0.1, drain-pause: 0s}\n"
+      "database: {url: 'sqlite://" + (dir.path() / "autoglm.db").string() + "'}\n"
+      "cluster:\n  simulated:\n    enabled: true\n    speedup: 50\n"
+      "    nodes: [{profile: h100-80gb-8b, count: 1}]\n"
+      "auth:\n  enabled: true\n  keys:\n"
+      "    - {id: key_acme, tenant: acme, key: " + std::string(kAcmeKey) + "}\n"
+      "tenants:\n  - {id: acme, limits: {tokens-per-minute: 1000}}\n");
   auto gateway = start_autoglm(dir, "gateway", {"serve", "-c", path.string()});
-  const std::string body =
-      std::string(R"({"model":")") + kModel + R"(","messages":[{"role":"user","content":"hi"}]})";
+  const std::string body = std::string(R"({"model":")") + kModel +
+                           R"(","messages":[{"role":"user","content":"hi"}]})";
   int served = 0;
   for (int i = 0; i < 7; ++i) {
     auto r = http_request(gateway.port, "POST", "/v1/chat/completions", body, as_key(kAcmeKey));
@@ -308,13 +292,12 @@ TEST(TokensPerMinute, TheBucketIsCorrectedToTheTokensReallyUsed) {
 
 TEST(DrainPause, ReadinessTurns503AtOnceWhileStillServingDuringThePause) {
   TempDir dir;
-  auto path = dir.write("gateway.yaml",
-                        "server: {port: 0, host: 127.0.0.1, drain-pause: 1500ms}\n"
-                        "database: {url: 'sqlite://" +
-                            (dir.path() / "autoglm.db").string() +
-                            "'}\n"
-                            "cluster:\n  simulated:\n    enabled: true\n    speedup: 50\n"
-                            "    nodes: [{profile: h100-80gb-8b, count: 1}]\n");
+  auto path = dir.write(
+      "gateway.yaml",
+      "server: {port: 0, host: 127.0.0.1, drain-pause: 1500ms}\n"
+      "database: {url: 'sqlite://" + (dir.path() / "autoglm.db").string() + "'}\n"
+      "cluster:\n  simulated:\n    enabled: true\n    speedup: 50\n"
+      "    nodes: [{profile: h100-80gb-8b, count: 1}]\n");
   auto gateway = start_autoglm(dir, "gateway", {"serve", "-c", path.string()});
   ASSERT_EQ(http_get(gateway.port, "/readyz").status, 200);
   gateway.process->signal(SIGTERM);
