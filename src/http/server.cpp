@@ -83,9 +83,13 @@ std::string_view Exchange::target_path() const {
   return target.substr(0, target.find('?'));
 }
 
-asio::awaitable<void> Exchange::respond(Response response) {
+void Exchange::start_answer() {
   responded_ = true;
   if (draining_ && draining_->load()) keep_alive_ = false;
+}
+
+asio::awaitable<void> Exchange::respond(Response response) {
+  start_answer();
   stamp_head(response, request_.version(), keep_alive_, request_id_, extra_headers_);
   if (answer_sink_) answer_sink_(response.result_int(), response.body());
   response.prepare_payload();
@@ -114,8 +118,7 @@ std::string Exchange::relay_head(unsigned status, Fields fields, std::string_vie
 }
 
 asio::awaitable<void> Exchange::respond(unsigned status, Fields fields, std::string body) {
-  responded_ = true;
-  if (draining_ && draining_->load()) keep_alive_ = false;
+  start_answer();
   if (answer_sink_) answer_sink_(status, body);
   // Framed as prepare_payload() frames a Beast message with a string body.
   const std::string head =
@@ -134,8 +137,7 @@ asio::awaitable<void> Exchange::respond(unsigned status, std::string body,
 }
 
 void Exchange::prepare_stream(bhttp::response<bhttp::empty_body> head) {
-  responded_ = true;
-  if (draining_ && draining_->load()) keep_alive_ = false;
+  start_answer();
   stamp_head(head, request_.version(), keep_alive_, request_id_, extra_headers_);
   head.chunked(true);
   stream_status_ = head.result_int();
@@ -144,8 +146,7 @@ void Exchange::prepare_stream(bhttp::response<bhttp::empty_body> head) {
 }
 
 void Exchange::prepare_stream(unsigned status, Fields fields) {
-  responded_ = true;
-  if (draining_ && draining_->load()) keep_alive_ = false;
+  start_answer();
   stream_status_ = status;
   pending_head_ = relay_head(status, fields, "Transfer-Encoding: chunked\r\n");
 }

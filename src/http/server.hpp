@@ -130,6 +130,8 @@ class Exchange {
   std::string stream_body_;   // what was streamed, while stream_sink_ is set
   std::string pending_head_;  // prepared by prepare_stream(), not yet written
 
+  // Marks the answer begun; a draining server closes the connection after it.
+  void start_answer();
   void keep_streamed(std::string_view data);
   // The head of a relayed answer: status line, `fields`, the exchange's own, `framing`.
   std::string relay_head(unsigned status, Fields fields, std::string_view framing) const;
