@@ -16,15 +16,21 @@ constexpr std::size_t kKeep = 48;  // longer than any pattern plus a number
 
 // `needle` in `text` at or after `from`, or npos. Scans with memchr (vectorised) for the
 // needle's byte at `rare` and compares the whole needle only there: '"' or 'd' come every
-// few bytes of JSON, '_' or '{' a few times per event.
+// few bytes of JSON, '_' or '{' a few times per event. Most of those hits are not the
+// needle, and its first and last bytes tell so before a full compare.
 std::size_t find_bytes(std::string_view text, std::string_view needle, std::size_t rare,
                        std::size_t from) {
+  const char* const data = text.data();
+  const std::size_t last = needle.size() - 1;
   for (std::size_t at = from + rare; at < text.size();) {
-    const void* hit = std::memchr(text.data() + at, needle[rare], text.size() - at);
+    const void* hit = std::memchr(data + at, needle[rare], text.size() - at);
     if (hit == nullptr) break;
-    const std::size_t pos =
-        static_cast<std::size_t>(static_cast<const char*>(hit) - text.data()) - rare;
-    if (text.substr(pos).starts_with(needle)) return pos;
+    const std::size_t pos = static_cast<std::size_t>(static_cast<const char*>(hit) - data) - rare;
+    if (pos + needle.size() > text.size()) break;  // no room for the needle from here on
+    if (data[pos] == needle[0] && data[pos + last] == needle[last] &&
+        std::memcmp(data + pos, needle.data(), needle.size()) == 0) {
+      return pos;
+    }
     at = pos + rare + 1;
   }
   return std::string_view::npos;
