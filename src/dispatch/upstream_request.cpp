@@ -1,7 +1,8 @@
 #include "dispatch/upstream_request.hpp"
 
 #include <charconv>
-#include <cstring>
+
+#include "http/wire.hpp"
 
 namespace autoglm::dispatch {
 
@@ -10,9 +11,7 @@ std::string upstream_head(const NodeState& node, std::string_view target,
   char length[24];
   const std::string_view length_text(
       length, std::to_chars(length, length + sizeof length, body_size).ptr - length);
-  const bool authorized = !headers.authorization.empty();
-  // Sized once and copied piece by piece: an append per piece checks capacity each time.
-  const std::string_view pieces[] = {
+  return http::concat({
       "POST ",
       node.base_path,
       target,
@@ -22,24 +21,14 @@ std::string upstream_head(const NodeState& node, std::string_view target,
       node.port,
       "\r\nContent-Type: application/json\r\nAccept: ",
       headers.accept.empty() ? std::string_view("*/*") : headers.accept,
-      authorized ? std::string_view("\r\nAuthorization: ") : std::string_view(),
+      headers.authorization.empty() ? std::string_view() : "\r\nAuthorization: ",
       headers.authorization,
       "\r\nx-request-id: ",
       headers.request_id,
       "\r\nContent-Length: ",
       length_text,
       "\r\n\r\n",
-  };
-  std::size_t size = 0;
-  for (const std::string_view piece : pieces) size += piece.size();
-  std::string head(size, '\0');
-  char* at = head.data();
-  for (const std::string_view piece : pieces) {
-    if (piece.empty()) continue;  // may have no data pointer: not one for memcpy
-    std::memcpy(at, piece.data(), piece.size());
-    at += piece.size();
-  }
-  return head;
+  });
 }
 
 }  // namespace autoglm::dispatch

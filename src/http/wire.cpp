@@ -113,6 +113,15 @@ bool write_now(Stream& stream, std::array<asio::const_buffer, N>& buffers,
 
 }  // namespace
 
+std::string concat(std::initializer_list<std::string_view> pieces) {
+  std::size_t size = 0;
+  for (const std::string_view piece : pieces) size += piece.size();
+  std::string out(size, '\0');
+  char* at = out.data();
+  for (const std::string_view piece : pieces) at = put(at, piece);
+  return out;
+}
+
 void append_head(std::string& out, const bhttp::request_header<>& head) {
   out.append(head.method_string());
   out += ' ';

@@ -10,6 +10,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,10 @@ void append_status_line(std::string& out, unsigned version, unsigned status,
                         std::string_view reason);
 // One header field line: "name: value\r\n".
 void append_field(std::string& out, std::string_view name, std::string_view value);
+
+// `pieces` joined, sized once and copied piece by piece (an append per piece checks the
+// capacity each time).
+std::string concat(std::initializer_list<std::string_view> pieces);
 
 // Appends the start line, every header field in order, and the blank line that ends them.
 void append_head(std::string& out, const boost::beast::http::request_header<>& head);
