@@ -1,9 +1,9 @@
 // A metric family: one name, help text and type, with one series per label-value set.
 // A series is created under the family's lock the first time its labels are asked for;
 // after that, finding it is one hash of the label values, and updates go straight to its
-// atomics. Keep the returned reference on hot
-// paths. Thread-safe: with(), remove() and render() may be called from any thread; a
-// reference stays valid until remove() of its labels.
+// atomics. Keep the returned reference on hot paths. Thread-safe: with(), remove() and
+// render() may be called from any thread; a reference stays valid until remove() of its
+// labels.
 #pragma once
 
 #include <algorithm>
@@ -113,10 +113,8 @@ class Family final : public FamilyBase {
     std::vector<const typename Index::value_type*> sorted;
     sorted.reserve(series_.size());
     for (const auto& entry : series_) sorted.push_back(&entry);
-    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
-      return std::lexicographical_compare(a->first.begin(), a->first.end(), b->first.begin(),
-                                          b->first.end());
-    });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
     for (const auto* entry : sorted) {
       const auto& [values, series] = *entry;
       if constexpr (std::is_same_v<T, Histogram>) {
