@@ -34,6 +34,19 @@ std::string beast_bytes(const Message& message) {
   return out.str();
 }
 
+// Everything `reader` receives until the peer ends the connection (or it fails), read
+// `chunk` bytes at a time.
+asio::awaitable<std::string> read_to_end(tcp::socket& reader, std::size_t chunk) {
+  std::string received;
+  std::vector<char> buf(chunk);
+  for (;;) {
+    auto [ec, n] =
+        co_await reader.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+    received.append(buf.data(), n);
+    if (ec) co_return received;
+  }
+}
+
 TEST(Wire, RequestHeadIsWhatBeastWrites) {
   bhttp::request<bhttp::string_body> req{bhttp::verb::post, "/v1/chat/completions?x=1", 11};
   req.set(bhttp::field::host, "127.0.0.1:8000");
@@ -66,6 +79,12 @@ TEST(Wire, ResponseHeadIsWhatBeastWritesForEveryVersionAndStatus) {
   std::string head;
   append_head(head, custom.base());
   EXPECT_EQ(head, "HTTP/1.1 200 Fine\r\n\r\n");
+}
+
+TEST(Wire, ConcatJoinsPiecesIncludingEmptyOnes) {
+  EXPECT_EQ(concat({"POST ", "", std::string_view(), "/v1", " HTTP/1.1\r\n"}),
+            "POST /v1 HTTP/1.1\r\n");
+  EXPECT_EQ(concat({}), "");
 }
 
 TEST(Wire, ChunkSizeLineIsLowercaseHexWithoutLeadingZeros) {
@@ -170,13 +189,7 @@ TEST(Wire, ChunkedWriteBytes) {
       [&]() -> asio::awaitable<void> {
         tcp::socket reader(io);
         co_await reader.async_connect(acceptor.local_endpoint(), asio::use_awaitable);
-        char buf[256];
-        for (;;) {
-          auto [ec, n] = co_await reader.async_read_some(asio::buffer(buf),
-                                                         asio::as_tuple(asio::use_awaitable));
-          received.append(buf, n);
-          if (ec) break;
-        }
+        received = co_await read_to_end(reader, 256);
       },
       asio::detached);
   io.run_for(std::chrono::seconds(10));
@@ -210,13 +223,7 @@ TEST(Wire, LargeWriteToASlowReaderArrivesWhole) {
         co_await reader.async_connect(acceptor.local_endpoint(), asio::use_awaitable);
         asio::steady_timer late(io, std::chrono::milliseconds(50));
         co_await late.async_wait(asio::use_awaitable);
-        std::vector<char> buf(64 * 1024);
-        for (;;) {
-          auto [ec, n] = co_await reader.async_read_some(asio::buffer(buf),
-                                                         asio::as_tuple(asio::use_awaitable));
-          received.append(buf.data(), n);
-          if (ec) break;
-        }
+        received = co_await read_to_end(reader, 64 * 1024);
       },
       asio::detached);
   io.run_for(std::chrono::seconds(20));

@@ -42,6 +42,16 @@ TEST(ParseChatTest, AMinimalRequestGetsEveryDefault) {
   EXPECT_TRUE(t.prefix_hashes.empty());  // shorter than one chunk
 }
 
+// Fields are read in one pass over the object (parse/json_pick.hpp); a key given twice
+// counts once, with its last value, in the body and in a message.
+TEST(ParseChatTest, ARepeatedKeyTakesItsLastValue) {
+  const TaskSpec t = chat(R"({"model":"first","max_tokens":3,"model":"glm-4","max_tokens":7,)"
+                          R"("messages":[{"role":"user","content":"ignored","content":"hello"}]})");
+  EXPECT_EQ(t.model, "glm-4");
+  EXPECT_EQ(t.max_output_tokens, 7);
+  EXPECT_EQ(t.input_tokens, chat(kHello).input_tokens);
+}
+
 TEST(ParseChatTest, InputTokensFollowTheChatFormat) {
   // 3 per message + 1 for the role + the content, and 3 to prime the reply.
   EXPECT_EQ(chat(kHello).input_tokens, 3 + 1 + 1 + 3);
