@@ -64,8 +64,8 @@ class AnswerParser final : public boost::beast::http::basic_parser<false> {
 };
 
 // One read from `socket` into `buffer`, then everything buffered parsed into `parser`
-// (stopping, without error, when the lent buffer is full). Beast's own read does the same
-// through a composed operation that costs more than the parse of a small answer. When the
+// (stopping, without error, when the lent buffer is full). Beast's own read_some does the
+// same through a composed operation, and on a fresh buffer reads 512 bytes at a time. When the
 // node closes the connection, an answer whose body runs to the close is done; one closed
 // before its end fails with http::error::partial_message, and a close before any byte with
 // http::error::end_of_stream, as with Beast's read.
